@@ -1,0 +1,85 @@
+# bnnsim: make deps run | make check | make check-asan | make bench
+#
+# Builds libbnnsim.a, the bnnsim CLI and the cmocka tests into $(BUILD).
+# Kernel files get their ISA flags one by one (KERNEL_FLAGS_<isa>); the rest
+# of the build stays generic x86-64 so the binary runs on any x86-64 CPU.
+
+BUILD   ?= build
+CC      ?= gcc
+OPT     ?= -O2 -g
+PKGS     = openblas jansson libzip zlib libpng stb
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter -fopenmp \
+           -Iinclude -Isrc $(shell pkg-config --cflags $(PKGS))
+LDLIBS  += $(shell pkg-config --libs $(PKGS)) -fopenmp -lm
+TEST_LDLIBS = $(shell pkg-config --libs cmocka)
+
+SAN ?=
+ifneq ($(SAN),)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDLIBS  += -fsanitize=address,undefined
+endif
+
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/net/*.c src/io/*.c src/import/*.c src/exec/*.c src/kernels/*.c src/fold/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/test-*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+LIB      := $(BUILD)/libbnnsim.a
+BIN      := $(BUILD)/bnnsim
+
+.PHONY: all deps run check check-asan test-bin bench data clean
+all: $(BIN) $(TESTS)
+
+$(BUILD)/%.o: %.c $(wildcard include/bnnsim/*.h) $(wildcard src/*/*.h) src/kernels/kernels.inc
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c tests/test-util.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests $< $(LIB) -o $@ $(LDLIBS) $(TEST_LDLIBS)
+
+# Debian packages (idempotent). Needs root or sudo.
+DEB_PKGS = gcc make pkg-config libopenblas-dev libcmocka-dev libstb-dev libpng-dev libjansson-dev \
+           zlib1g-dev libzip-dev dataset-fashion-mnist
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	else echo "deps: all Debian packages present"; fi
+
+# The main job on a bundled network: CNV (untrained, generated) with the
+# paper's CNV-fix folding, on the bundled sample pictures.
+run: $(BIN)
+	$(BIN) --net data/cnv.json --fold data/cnv-fix.fold.json --input data/samples/shapes.cifar10.bin data/samples/stripes.png
+
+# Every test binary; each prints cmocka's summary. BNNSIM_SHARED points at
+# ../shared (the BNN-PYNQ data); tests that need it skip with a message.
+check: $(BIN) $(TESTS)
+	@fail=0; for t in $(TESTS); do echo "== $$t"; BNNSIM_BIN=$(BIN) $$t || fail=1; done; \
+	if [ $$fail = 0 ]; then echo "check: all test programs passed"; else echo "check: FAILED"; exit 1; fi
+
+check-asan:
+	$(MAKE) BUILD=build-asan SAN=1 OPT="-O1 -g" check
+
+bench: $(BIN)
+	@echo "bench: benchmarks arrive with the fast-kernel issue"; $(BIN) --version
+
+# Regenerates the bundled networks and samples from their generators.
+data: $(BIN)
+	$(BIN) gen net --topology sfc -o data/sfc.json
+	$(BIN) gen net --topology lfc --out-rows 16 -o data/lfc.json
+	$(BIN) gen net --topology cnv -o data/cnv.json
+	$(BIN) gen samples -o data/samples
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,27 @@
+/* bnnsim: importers from other tools' files. */
+#ifndef BNNSIM_IMPORT_H
+#define BNNSIM_IMPORT_H
+
+#include "bnnsim/fold.h"
+#include "bnnsim/net.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum bnn_pynq_network { BNN_PYNQ_CNV_W1A1, BNN_PYNQ_LFC_W1A1 };
+
+enum bnn_status bnn_pynq_network_parse(const char *s, enum bnn_pynq_network *out);
+
+/* Reads BNN-PYNQ's per-PE <L>-<pe>-weights.bin / -thres.bin files and
+ * classes.txt from DIR. Thresholds are converted from BNN-PYNQ's strict
+ * comparison (T < acc) to bnnsim's (T' <= acc, T' = T + 1) exactly; CNV
+ * layer 0 keeps its 8 fraction bits (thr_frac = 8). The folding they were
+ * stored with is returned in *fold (may be NULL). */
+enum bnn_status bnn_pynq_import(enum bnn_pynq_network which, const char *dir,
+                                struct bnn_net **net, struct bnn_fold **fold);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

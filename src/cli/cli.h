@@ -1,0 +1,27 @@
+/* The bnnsim command line: one file per subcommand, all work in the library. */
+#ifndef BNN_CLI_H
+#define BNN_CLI_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include "bnnsim/bnnsim.h"
+
+int bnn_cmd_run(int argc, char **argv);
+int bnn_cmd_import(int argc, char **argv);
+int bnn_cmd_gen(int argc, char **argv);
+int bnn_cmd_info(int argc, char **argv);
+
+/* Prints "bnnsim: <message>" for the library's last error; returns 1. */
+int bnn_cli_fail(enum bnn_status st);
+/* Prints "bnnsim: <formatted>" and returns 2 (usage errors). */
+int bnn_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int bnn_cli_parse_int(const char *opt, const char *s, long lo, long hi, long *out);
+
+static inline const char *bnn__basename_cli(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+#endif

@@ -1,0 +1,79 @@
+/* bnnsim info: what a network file holds. */
+#include <getopt.h>
+#include <jansson.h>
+
+#include "cli/cli.h"
+
+static const char help[] =
+    "Usage: bnnsim info --net NET.json [--json]\n"
+    "\n"
+    "Loads and validates NET.json + NET.npz and lists each layer: kind, input and\n"
+    "output shape (H x W x C), value type, matrix size (MH x MW), thresholds.\n";
+
+int bnn_cmd_info(int argc, char **argv)
+{
+    static const struct option opts[] = {{"net", required_argument, 0, 'n'}, {"json", no_argument, 0, 'j'},
+                                         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *path = NULL;
+    int json = 0;
+    optind = 1;
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, ":h", opts, NULL)) != -1;) {
+        switch (c) {
+        case 'n': path = optarg; break;
+        case 'j': json = 1; break;
+        case 'h': fputs(help, stdout); return 0;
+        case ':': return bnn_cli_usage_error("option %s needs a value", argv[optind - 1]);
+        default: return bnn_cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return bnn_cli_usage_error("info: unexpected argument '%s'", argv[optind]);
+    if (!path) return bnn_cli_usage_error("info: --net is required");
+    struct bnn_net *net;
+    enum bnn_status st = bnn_net_load(path, &net);
+    if (st) return bnn_cli_fail(st);
+    json_t *layers = json_array();
+    if (!json) {
+        printf("%s: %d layers, %d classes%s%s\n", net->name, net->n_layers, net->n_classes,
+               net->description ? "\n  " : "", net->description ? net->description : "");
+        printf("%-3s %-10s %-11s %-14s %-14s %-6s %-12s %s\n", "#", "name", "kind", "in", "out", "values", "MH x MW", "activation");
+    }
+    int64_t macs = 0;
+    for (int32_t i = 0; i < net->n_layers; i++) {
+        const struct bnn_layer *L = &net->layers[i];
+        char in[48], out[48], mat[32] = "", act[64] = "";
+        snprintf(in, sizeof in, "%dx%dx%d", L->in.h, L->in.w, L->in.c);
+        snprintf(out, sizeof out, "%dx%dx%d", L->out.h, L->out.w, L->out.c);
+        if (L->mh) {
+            snprintf(mat, sizeof mat, "%dx%d", L->mh, L->mw);
+            macs += (int64_t)L->mh * L->mw * L->out.h * L->out.w;
+            if (L->act == BNN_ACT_RAW) snprintf(act, sizeof act, "raw accumulator");
+            else snprintf(act, sizeof act, "%d threshold%s, int%d%s", L->n_thr, L->n_thr > 1 ? "s" : "", L->thr_bits,
+                          L->thr_frac ? " (fixed point)" : "");
+        }
+        if (L->kind == BNN_LAYER_INPUT)
+            snprintf(act, sizeof act, L->input.kind == BNN_INPUT_BINARY ? "pixel >= %d" : "fixed %d bits, %d frac",
+                     L->input.kind == BNN_INPUT_BINARY ? L->input.binarize_threshold : L->input.bits, L->input.frac);
+        const char *vals = L->out_type == BNN_VT_BITS ? "bits" : "ints";
+        if (json)
+            json_array_append_new(layers, json_pack("{s:s,s:s,s:[iii],s:[iii],s:s,s:i,s:i}", "name", L->name, "kind",
+                                                    bnn_layer_kind_str(L->kind), "in", L->in.h, L->in.w, L->in.c, "out",
+                                                    L->out.h, L->out.w, L->out.c, "values", vals, "MH", L->mh, "MW", L->mw));
+        else
+            printf("%-3d %-10s %-11s %-14s %-14s %-6s %-12s %s\n", i, L->name, bnn_layer_kind_str(L->kind),
+                   i ? in : "-", out, vals, mat, act);
+    }
+    if (json) {
+        json_t *doc = json_pack("{s:s,s:i,s:o,s:I}", "name", net->name, "n_classes", net->n_classes, "layers", layers,
+                                "macs", (json_int_t)macs);
+        char *t = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        puts(t);
+        free(t);
+        json_decref(doc);
+    } else {
+        json_decref(layers);
+        printf("%lld MACs per image (%.1f M ops)\n", (long long)macs, 2e-6 * (double)macs);
+    }
+    bnn_net_free(net);
+    return 0;
+}

@@ -1,0 +1,291 @@
+/* bnnsim run: classify images; optional folding summary and layer dumps. */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli/cli.h"
+
+static const char help[] =
+    "Usage: bnnsim [run] --net NET.json [--fold FOLD.json] --input FILE... [options]\n"
+    "\n"
+    "Classifies every image of every FILE bit-exactly as the FINN hardware would and\n"
+    "prints, per image, the class (named from the network's class list) and the raw\n"
+    "scores: every row of the last matrix layer, padding rows included.\n"
+    "\n"
+    "Inputs (format detected from content; docs/net-format.md gives each conversion):\n"
+    "  CIFAR-10 binary records, IDX image files (MNIST, Fashion-MNIST; .gz too),\n"
+    "  PNG/JPEG/BMP pictures (resized to the input size), .npy of uint8 pixels.\n"
+    "\n"
+    "Options:\n"
+    "  --net FILE         network description (FILE.json with FILE.npz beside it)\n"
+    "  --fold FILE        folding config (FINN JSON): adds the per-layer PE/SIMD and\n"
+    "                     cycles table and the analytic frame rate\n"
+    "  --input FILE...    one or more input files (several may follow one --input)\n"
+    "  --labels FILE      IDX1 labels for the inputs: reports accuracy\n"
+    "                     (CIFAR-10 records carry their own labels)\n"
+    "  --limit N          classify only the first N images\n"
+    "  --engine E         ref (packed XNOR-popcount, default) or float (OpenBLAS)\n"
+    "  --threads N        OpenMP threads (default: all cores); results do not change\n"
+    "  --clock-mhz F      clock for the analytic frame rate (default 200)\n"
+    "  --dump DIR         write each layer's output for image --dump-index as\n"
+    "                     DIR/<NN>-<layer>.npy (bits as uint8 0/1, HWC)\n"
+    "  --dump-index I     which image to dump (default 0)\n"
+    "  --json             print one JSON document instead of the table\n"
+    "  -o FILE            write the output to FILE (atomically) instead of stdout\n"
+    "  -q, --quiet        no per-image lines (summary only)\n"
+    "  -h, --help         this text\n";
+
+struct input_file {
+    const char *path;
+    int32_t first, count;
+};
+
+static int dump_layers(const struct bnn_net *net, struct bnn_plan *plan, const uint8_t *pixels, const char *dir)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "bnnsim: %s: cannot create directory: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    enum bnn_status st = bnn_plan_run(plan, pixels, 1, NULL, NULL);
+    if (st) return bnn_cli_fail(st);
+    for (int32_t i = 0; i < net->n_layers; i++) {
+        const struct bnn_layer *L = &net->layers[i];
+        size_t n = (size_t)L->out.h * L->out.w * L->out.c;
+        int32_t *v = malloc(n * sizeof *v);
+        if (!v) return bnn_cli_fail(BNN_ERR_NOMEM);
+        bnn_plan_layer_output(plan, i, v);
+        struct bnn_array a = {BNN_DT_I32, 3, {L->out.h, L->out.w, L->out.c}, (int64_t)n, v};
+        uint8_t *b = NULL;
+        if (L->out_type == BNN_VT_BITS) {
+            b = malloc(n);
+            for (size_t k = 0; k < n && b; k++) b[k] = (uint8_t)v[k];
+            a.dtype = BNN_DT_U8;
+            a.data = b;
+        }
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%02d-%s.npy", dir, i, L->name);
+        st = (L->out_type == BNN_VT_BITS && !b) ? BNN_ERR_NOMEM : bnn_npy_write(path, &a);
+        free(b);
+        free(v);
+        if (st) return bnn_cli_fail(st);
+    }
+    return 0;
+}
+
+int bnn_cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"net", required_argument, 0, 'n'},     {"fold", required_argument, 0, 'f'},
+        {"input", required_argument, 0, 'i'},   {"labels", required_argument, 0, 'L'},
+        {"limit", required_argument, 0, 'l'},   {"engine", required_argument, 0, 'e'},
+        {"threads", required_argument, 0, 't'}, {"clock-mhz", required_argument, 0, 'c'},
+        {"dump", required_argument, 0, 'd'},    {"dump-index", required_argument, 0, 'D'},
+        {"json", no_argument, 0, 'j'},          {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+    const char *net_path = NULL, *fold_path = NULL, *labels = NULL, *dump = NULL, *out_path = NULL;
+    const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
+    int n_inputs = 0, json = 0, quiet = 0, rc = 1;
+    long limit = -1, threads = 0, dump_index = 0;
+    double clock_mhz = 200;
+    struct bnn_plan_options popt = {BNN_ENGINE_REF, 0};
+    optind = 1;
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, ":ho:q", opts, NULL)) != -1;) {
+        switch (c) {
+        case 'n': net_path = optarg; break;
+        case 'f': fold_path = optarg; break;
+        case 'i':
+            inputs[n_inputs++] = optarg;
+            while (optind < argc && argv[optind][0] != '-') inputs[n_inputs++] = argv[optind++];
+            break;
+        case 'L': labels = optarg; break;
+        case 'l': if (bnn_cli_parse_int("--limit", optarg, 1, 1L << 30, &limit)) goto out2; break;
+        case 'e': if (bnn_engine_parse(optarg, &popt.engine)) { rc = bnn_cli_usage_error("--engine: %s", bnn_last_error()); goto out; } break;
+        case 't': if (bnn_cli_parse_int("--threads", optarg, 1, 1024, &threads)) goto out2; break;
+        case 'c': {
+            char *end;
+            clock_mhz = strtod(optarg, &end);
+            if (*end || !(clock_mhz > 0 && clock_mhz < 1e5)) { rc = bnn_cli_usage_error("--clock-mhz: expected a positive number, got '%s'", optarg); goto out; }
+            break;
+        }
+        case 'd': dump = optarg; break;
+        case 'D': if (bnn_cli_parse_int("--dump-index", optarg, 0, 1L << 30, &dump_index)) goto out2; break;
+        case 'j': json = 1; break;
+        case 'o': out_path = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': fputs(help, stdout); rc = 0; goto out;
+        case ':': rc = bnn_cli_usage_error("option %s needs a value", argv[optind - 1]); goto out;
+        default: rc = bnn_cli_usage_error("unknown option '%s'", argv[optind - 1]); goto out;
+        }
+    }
+    if (optind < argc) { rc = bnn_cli_usage_error("unexpected argument '%s'", argv[optind]); goto out; }
+    if (!net_path) { rc = bnn_cli_usage_error("--net is required"); goto out; }
+    if (!n_inputs) { rc = bnn_cli_usage_error("--input is required (an image, IDX, CIFAR-10 .bin or .npy file)"); goto out; }
+    popt.threads = (int32_t)threads;
+
+    struct bnn_net *net = NULL;
+    struct bnn_fold *fold = NULL;
+    struct bnn_plan *plan = NULL;
+    struct bnn_images imgs = {0};
+    struct input_file *files = calloc((size_t)n_inputs, sizeof *files);
+    int32_t *scores = NULL;
+    struct bnn_result *res = NULL;
+    json_t *doc = NULL;
+    char *text = NULL;
+    enum bnn_status st;
+    if ((st = bnn_net_load(net_path, &net))) { rc = bnn_cli_fail(st); goto done; }
+    if (fold_path && (st = bnn_fold_load(fold_path, net, &fold))) { rc = bnn_cli_fail(st); goto done; }
+    const struct bnn_shape in = net->layers[0].out;
+    for (int k = 0; k < n_inputs; k++) {
+        files[k].path = inputs[k];
+        files[k].first = imgs.n;
+        if ((st = bnn_images_append_file(&imgs, inputs[k], in.h, in.w, in.c))) { rc = bnn_cli_fail(st); goto done; }
+        files[k].count = imgs.n - files[k].first;
+    }
+    if (labels) {
+        if (n_inputs != 1) { rc = bnn_cli_usage_error("--labels needs exactly one input file"); goto done; }
+        if ((st = bnn_images_set_labels(&imgs, labels, 0, imgs.n))) { rc = bnn_cli_fail(st); goto done; }
+    }
+    int32_t n = limit > 0 && limit < imgs.n ? (int32_t)limit : imgs.n;
+    if ((st = bnn_plan_create(net, &popt, &plan))) { rc = bnn_cli_fail(st); goto done; }
+    if (dump) {
+        if (dump_index >= n) { rc = bnn_cli_usage_error("--dump-index %ld: only %d images", dump_index, n); goto done; }
+        if ((rc = dump_layers(net, plan, imgs.pixels + (size_t)dump_index * in.h * in.w * in.c, dump))) goto done;
+        rc = 1;
+    }
+    const int32_t ns = bnn_plan_n_scores(plan);
+    scores = malloc((size_t)n * ns * sizeof *scores + 4);
+    res = malloc((size_t)n * sizeof *res + sizeof *res);
+    if (!scores || !res) { rc = bnn_cli_fail(BNN_ERR_NOMEM); goto done; }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if ((st = bnn_plan_run(plan, imgs.pixels, n, scores, res))) { rc = bnn_cli_fail(st); goto done; }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    int32_t labelled = 0, correct = 0;
+    for (int32_t i = 0; i < n; i++)
+        if (imgs.labels[i] >= 0) labelled++, correct += imgs.labels[i] == res[i].class_index;
+
+    /* Everything printed is built first, then written in one go. */
+    doc = json_object();
+    json_object_set_new(doc, "bnnsim", json_string(BNNSIM_VERSION));
+    json_object_set_new(doc, "net", json_string(net->name));
+    json_object_set_new(doc, "engine", json_string(bnn_engine_str(popt.engine)));
+    json_object_set_new(doc, "isa", json_string(popt.engine == BNN_ENGINE_REF ? bnn_kernels_isa() : "openblas"));
+    json_object_set_new(doc, "n_scores", json_integer(ns));
+    json_t *arr = json_array();
+    for (int k = 0; k < n_inputs; k++)
+        for (int32_t j = 0; j < files[k].count && files[k].first + j < n; j++) {
+            int32_t i = files[k].first + j;
+            json_t *o = json_object();
+            json_object_set_new(o, "file", json_string(files[k].path));
+            json_object_set_new(o, "index", json_integer(j));
+            json_object_set_new(o, "class", json_integer(res[i].class_index));
+            json_object_set_new(o, "class_name", json_string(net->class_names[res[i].class_index]));
+            json_t *sc = json_array(), *top = json_array();
+            for (int32_t r = 0; r < ns; r++) json_array_append_new(sc, json_integer(scores[(size_t)i * ns + r]));
+            for (int32_t r = 0; r < res[i].top_k; r++) json_array_append_new(top, json_integer(res[i].top[r]));
+            json_object_set_new(o, "scores", sc);
+            json_object_set_new(o, "top", top);
+            if (imgs.labels[i] >= 0) json_object_set_new(o, "label", json_integer(imgs.labels[i]));
+            json_array_append_new(arr, o);
+        }
+    json_object_set_new(doc, "images", arr);
+    if (labelled) json_object_set_new(doc, "accuracy", json_real((double)correct / labelled));
+    json_object_set_new(doc, "seconds", json_real(secs));
+    if (fold) {
+        json_t *fl = json_array();
+        int64_t worst = 0;
+        int32_t wj = 0;
+        for (int32_t j = 0; j < fold->n; j++) {
+            const struct bnn_fold_layer *f = &fold->layers[j];
+            int64_t cyc = bnn_fold_layer_cycles(net, f);
+            if (cyc > worst) worst = cyc, wj = j;
+            json_array_append_new(fl, json_pack("{s:s,s:s,s:i,s:i,s:i,s:i,s:I}", "name", net->layers[f->layer].name,
+                                                "node", "MVAU", "MH", net->layers[f->layer].mh, "MW",
+                                                net->layers[f->layer].mw, "PE", f->pe, "SIMD", f->simd, "cycles", (json_int_t)cyc));
+        }
+        json_t *fo = json_object();
+        json_object_set_new(fo, "layers", fl);
+        json_object_set_new(fo, "max_cycles", json_integer(worst));
+        json_object_set_new(fo, "bottleneck", json_string(net->layers[fold->layers[wj].layer].name));
+        json_object_set_new(fo, "clock_mhz", json_real(clock_mhz));
+        json_object_set_new(fo, "estimated_fps", json_real(clock_mhz * 1e6 / (double)worst));
+        json_object_set_new(doc, "fold", fo);
+    }
+
+    if (json) {
+        text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+    } else {
+        size_t cap = 4096 + (size_t)n * (64 + (size_t)ns * 8) + (fold ? (size_t)fold->n * 128 : 0), len = 0;
+        text = malloc(cap);
+        if (!text) { rc = bnn_cli_fail(BNN_ERR_NOMEM); goto done; }
+#define OUT(...) len += (size_t)snprintf(text + len, cap - len, __VA_ARGS__)
+        OUT("bnnsim %s  net %s (%d layers, %d classes)  engine %s (%s)\n", BNNSIM_VERSION, net->name, net->n_layers,
+            net->n_classes, bnn_engine_str(popt.engine), popt.engine == BNN_ENGINE_REF ? bnn_kernels_isa() : "openblas");
+        if (fold) {
+            OUT("\n%-10s %-5s %12s %5s %5s %12s\n", "layer", "kind", "MH x MW", "PE", "SIMD", "cycles/frame");
+            int64_t worst = 0;
+            int32_t wj = 0;
+            for (int32_t j = 0; j < fold->n; j++) {
+                const struct bnn_fold_layer *f = &fold->layers[j];
+                const struct bnn_layer *L = &net->layers[f->layer];
+                int64_t cyc = bnn_fold_layer_cycles(net, f);
+                if (cyc > worst) worst = cyc, wj = j;
+                char mhmw[32];
+                snprintf(mhmw, sizeof mhmw, "%d x %d", L->mh, L->mw);
+                OUT("%-10s %-5s %12s %5d %5d %12lld%s\n", L->name, bnn_layer_kind_str(L->kind), mhmw, f->pe, f->simd,
+                    (long long)cyc, f->defaulted ? "  (no entry: PE=SIMD=1)" : "");
+            }
+            OUT("slowest: %s, %lld cycles/frame -> %.0f FPS at %.0f MHz (analytic: max over layers of\n"
+                "(MH/PE)(MW/SIMD)(output pixels), FINN's get_exp_cycles)\n\n",
+                net->layers[fold->layers[wj].layer].name, (long long)worst, clock_mhz * 1e6 / (double)worst, clock_mhz);
+        }
+        if (!quiet)
+            for (int k = 0; k < n_inputs; k++)
+                for (int32_t j = 0; j < files[k].count && files[k].first + j < n; j++) {
+                    int32_t i = files[k].first + j;
+                    OUT("%s[%d]: %s (%d)  scores", bnn__basename_cli(files[k].path), j,
+                        net->class_names[res[i].class_index], res[i].class_index);
+                    int32_t shown = ns < net->n_classes ? ns : net->n_classes;
+                    for (int32_t r = 0; r < shown; r++) OUT(" %d", scores[(size_t)i * ns + r]);
+                    if (ns > shown) OUT("  (+%d padding rows)", ns - shown);
+                    if (imgs.labels[i] >= 0) OUT("  label %d", imgs.labels[i]);
+                    OUT("\n");
+                }
+        OUT("%d image%s in %.3f s (%.0f images/s)", n, n == 1 ? "" : "s", secs, secs > 0 ? n / secs : 0.0);
+        if (labelled) OUT("  accuracy %.2f %% (%d of %d)", 100.0 * correct / labelled, correct, labelled);
+        OUT("\n");
+#undef OUT
+    }
+    if (!text) { rc = bnn_cli_fail(BNN_ERR_NOMEM); goto done; }
+    if (out_path) {
+        size_t len = strlen(text);
+        if (json) text[len] = '\n';
+        st = bnn_file_write_atomic(out_path, text, len + (json ? 1 : 0));
+        if (json) text[len] = 0;
+        if (st) { rc = bnn_cli_fail(st); goto done; }
+    } else {
+        fputs(text, stdout);
+        if (json) fputc('\n', stdout);
+    }
+    rc = 0;
+done:
+    free(text);
+    json_decref(doc);
+    free(scores);
+    free(res);
+    free(files);
+    bnn_images_free(&imgs);
+    bnn_plan_free(plan);
+    bnn_fold_free(fold);
+    bnn_net_free(net);
+out:
+    free(inputs);
+    return rc;
+out2:
+    free(inputs);
+    return 2;
+}

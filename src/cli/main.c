@@ -1,0 +1,80 @@
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char usage[] =
+    "bnnsim " BNNSIM_VERSION " - software twin of a FINN binarized-neural-network accelerator\n"
+    "\n"
+    "Usage:\n"
+    "  bnnsim [run] --net NET.json [--fold FOLD.json] --input FILE... [options]\n"
+    "      classify images bit-exactly as FINN hardware does; print class and scores\n"
+    "  bnnsim import bnn-pynq --network cnvW1A1|lfcW1A1 DIR -o OUT.json\n"
+    "      convert BNN-PYNQ per-PE .bin files to OUT.json + OUT.npz + OUT.fold.json\n"
+    "  bnnsim gen net --topology sfc|lfc|cnv [--seed N] -o OUT.json\n"
+    "      write a deterministic, untrained network shaped as the FINN paper's\n"
+    "  bnnsim gen samples -o DIR\n"
+    "      write the bundled sample inputs\n"
+    "  bnnsim info --net NET.json [--json]\n"
+    "      list layers, shapes, data types and tensors\n"
+    "\n"
+    "  bnnsim COMMAND --help   options of one command\n"
+    "  bnnsim --version        version and kernel variant\n"
+    "\n"
+    "Examples:\n"
+    "  bnnsim --net data/cnv.json --fold data/cnv-fix.fold.json --input data/samples/shapes.cifar10.bin\n"
+    "  bnnsim run --net lfc.json --input t10k-images-idx3-ubyte.gz --labels t10k-labels-idx1-ubyte.gz --json\n"
+    "\n"
+    "Exit status: 0 on success, 1 on an error (one line on stderr), 2 on a usage error.\n"
+    "Formats and exact semantics: README.md, docs/net-format.md, docs/semantics.md.\n";
+
+int bnn_cli_fail(enum bnn_status st)
+{
+    const char *m = bnn_last_error();
+    fprintf(stderr, "bnnsim: %s\n", m && *m ? m : bnn_status_str(st));
+    return 1;
+}
+
+int bnn_cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("bnnsim: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs(" (see --help)\n", stderr);
+    va_end(ap);
+    return 2;
+}
+
+int bnn_cli_parse_int(const char *opt, const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    long v = strtol(s, &end, 0);
+    if (!*s || *end || v < lo || v > hi) return bnn_cli_usage_error("%s: expected an integer %ld..%ld, got '%s'", opt, lo, hi, s);
+    *out = v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("bnnsim %s (engines: ref, float; kernels: %s)\n", BNNSIM_VERSION, bnn_kernels_isa());
+        return 0;
+    }
+    if (strcmp(cmd, "run") == 0) return bnn_cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "import") == 0) return bnn_cmd_import(argc - 1, argv + 1);
+    if (strcmp(cmd, "gen") == 0) return bnn_cmd_gen(argc - 1, argv + 1);
+    if (strcmp(cmd, "info") == 0) return bnn_cmd_info(argc - 1, argv + 1);
+    if (cmd[0] == '-') return bnn_cmd_run(argc, argv); /* bnnsim --net ... */
+    return bnn_cli_usage_error("unknown command '%s'", cmd);
+}

@@ -1,0 +1,38 @@
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "bnnsim/status.h"
+
+static _Thread_local char last_error[1024];
+static _Thread_local enum bnn_status last_status;
+
+enum bnn_status bnn__last_status(void) { return last_status ? last_status : BNN_ERR_INVALID_ARG; }
+
+const char *bnn_status_str(enum bnn_status s)
+{
+    switch (s) {
+    case BNN_OK: return "ok";
+    case BNN_ERR_INVALID_ARG: return "invalid argument";
+    case BNN_ERR_IO: return "i/o error";
+    case BNN_ERR_PARSE: return "parse error";
+    case BNN_ERR_INVALID_NET: return "invalid network";
+    case BNN_ERR_UNSUPPORTED: return "unsupported";
+    case BNN_ERR_NOMEM: return "out of memory";
+    case BNN_ERR_MISMATCH: return "mismatch";
+    }
+    return "unknown status";
+}
+
+const char *bnn_last_error(void) { return last_error; }
+
+void bnn_error_clear(void) { last_error[0] = 0; }
+
+enum bnn_status bnn_error(enum bnn_status s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    va_end(ap);
+    last_status = s;
+    return s;
+}

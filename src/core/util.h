@@ -1,0 +1,49 @@
+/* Private helpers shared across the library. */
+#ifndef BNN_UTIL_H
+#define BNN_UTIL_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bnnsim/status.h"
+
+#define BNN_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define BNN_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* Words of 64 bits needed for n bits. */
+static inline int64_t bnn__words(int64_t nbits) { return (nbits + 63) >> 6; }
+
+static inline int bnn__get_bit(const uint64_t *w, int64_t i) { return (int)((w[i >> 6] >> (i & 63)) & 1u); }
+
+static inline void bnn__set_bit(uint64_t *w, int64_t i, int v)
+{
+    uint64_t m = (uint64_t)1 << (i & 63);
+    if (v) w[i >> 6] |= m; else w[i >> 6] &= ~m;
+}
+
+/* Copies n bits from src (starting at bit so) to dst (starting at bit dst_o). */
+void bnn__bits_copy(uint64_t *dst, int64_t dst_o, const uint64_t *src, int64_t so, int64_t n);
+/* Sets n bits of dst from bit o to v. */
+void bnn__bits_fill(uint64_t *dst, int64_t o, int64_t n, int v);
+
+/* Floor division for a possibly negative numerator, positive divisor. */
+static inline int64_t bnn__floordiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+/* Status of the last bnn_error() on this thread. */
+enum bnn_status bnn__last_status(void);
+
+void *bnn__calloc(size_t n, size_t size); /* sets BNN_ERR_NOMEM message on failure */
+char *bnn__strdup(const char *s);
+
+/* Path helpers: directory of a path (with trailing '/'), or "" */
+void bnn__dirname(const char *path, char *out, size_t cap);
+/* Replaces the extension of path (after the last '.' in the file name). */
+void bnn__replace_ext(const char *path, const char *ext, char *out, size_t cap);
+const char *bnn__basename(const char *path);
+
+/* Abort on a broken invariant (a bug, not bad input). */
+#define BNN_ASSERT(x) do { if (!(x)) bnn__abort(__FILE__, __LINE__, #x); } while (0)
+_Noreturn void bnn__abort(const char *file, int line, const char *what);
+
+#endif

@@ -1,0 +1,44 @@
+/* Private: the plan and its per-thread workspaces. */
+#ifndef BNN_PLAN_IMPL_H
+#define BNN_PLAN_IMPL_H
+
+#include "bnnsim/exec.h"
+#include "kernels/kernels.h"
+
+/* Per-layer data fixed at plan time. */
+struct bnn_plan_layer {
+    int32_t kw;          /* words per matrix row (ceil(mw / 64)) */
+    uint64_t *wpacked;   /* REF: mh x kw, bit c of row r = weight (1 = +1) */
+    float *wfloat;       /* FLOAT: mh x mw of +-1 */
+    int32_t wpp;         /* words per output pixel (BITS outputs) */
+    int32_t shift_t, shift_a; /* threshold compare: T << shift_t <= acc << shift_a */
+};
+
+/* One thread's buffers, sized once. */
+struct bnn_ws {
+    void **out;         /* per layer: uint64 words (BITS), int32 (INT) or float (FLOAT engine) */
+    void *cols;         /* im2col scratch */
+    void *acc;          /* accumulators (int32 or float) */
+    int32_t *scores;    /* one image's scores */
+};
+
+struct bnn_plan {
+    const struct bnn_net *net;
+    enum bnn_engine engine;
+    const struct bnn_kernels *kern;
+    int32_t threads, n_ws, last_ws, have_last;
+    int32_t lm; /* last matrix layer */
+    struct bnn_plan_layer *pl;
+    struct bnn_ws *ws;
+};
+
+/* Engines: run one image (already validated) through every layer. */
+void bnn__run_ref(struct bnn_plan *p, struct bnn_ws *ws, const uint8_t *pixels);
+void bnn__run_float(struct bnn_plan *p, struct bnn_ws *ws, const uint8_t *pixels);
+
+/* Shared semantics. */
+int32_t bnn__quantize_pixel(const struct bnn_input_spec *s, uint8_t p);
+/* Number of thresholds T (ascending) with T << shift_t <= acc << shift_a. */
+int32_t bnn__threshold_count(const int64_t *t, int32_t n, int64_t acc, int32_t shift_t, int32_t shift_a);
+
+#endif

@@ -1,0 +1,226 @@
+/* Plan creation (weights packed once, buffers sized once) and the batched
+ * run loop, OpenMP across images. */
+#include <cblas.h>
+#include <omp.h>
+#include <stdio.h>
+
+#include "core/util.h"
+#include "exec/plan-impl.h"
+
+const char *bnn_engine_str(enum bnn_engine e) { return e == BNN_ENGINE_FLOAT ? "float" : "ref"; }
+
+enum bnn_status bnn_engine_parse(const char *s, enum bnn_engine *out)
+{
+    if (strcmp(s, "ref") == 0) *out = BNN_ENGINE_REF;
+    else if (strcmp(s, "float") == 0) *out = BNN_ENGINE_FLOAT;
+    else return bnn_error(BNN_ERR_INVALID_ARG, "unknown engine '%s' (ref, float)", s);
+    return BNN_OK;
+}
+
+const char *bnn_kernels_isa(void) { return bnn__kernels_best()->isa; }
+
+int32_t bnn__quantize_pixel(const struct bnn_input_spec *s, uint8_t p)
+{
+    if (s->kind == BNN_INPUT_BINARY) return p >= s->binarize_threshold;
+    /* v = lo + (hi - lo) * p / 255; q = floor(v * 2^frac + 1/2), saturated:
+       all in integers, so no rounding question is left to the FPU. */
+    int64_t num = ((int64_t)s->range_lo * 255 + (int64_t)(s->range_hi - s->range_lo) * p) * ((int64_t)1 << s->frac);
+    int64_t q = bnn__floordiv(2 * num + 255, 510);
+    int64_t lo = s->is_signed ? -((int64_t)1 << (s->bits - 1)) : 0;
+    int64_t hi = s->is_signed ? ((int64_t)1 << (s->bits - 1)) - 1 : ((int64_t)1 << s->bits) - 1;
+    return (int32_t)(q < lo ? lo : q > hi ? hi : q);
+}
+
+int32_t bnn__threshold_count(const int64_t *t, int32_t n, int64_t acc, int32_t shift_t, int32_t shift_a)
+{
+    __int128 a = (__int128)acc * ((__int128)1 << shift_a);
+    int32_t c = 0;
+    for (int32_t i = 0; i < n; i++) c += (__int128)t[i] * ((__int128)1 << shift_t) <= a;
+    return c;
+}
+
+static void ws_free(struct bnn_ws *ws, int32_t n_layers)
+{
+    if (!ws->out) return;
+    for (int32_t i = 0; i < n_layers; i++) free(ws->out[i]);
+    free(ws->out);
+    free(ws->cols);
+    free(ws->acc);
+    free(ws->scores);
+}
+
+void bnn_plan_free(struct bnn_plan *p)
+{
+    if (!p) return;
+    for (int32_t i = 0; p->ws && i < p->n_ws; i++) ws_free(&p->ws[i], p->net->n_layers);
+    for (int32_t i = 0; p->pl && i < p->net->n_layers; i++) {
+        free(p->pl[i].wpacked);
+        free(p->pl[i].wfloat);
+    }
+    free(p->ws);
+    free(p->pl);
+    free(p);
+}
+
+int32_t bnn_plan_n_scores(const struct bnn_plan *p) { return p->net->layers[p->lm].mh; }
+
+enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan_options *opt, struct bnn_plan **out)
+{
+    *out = NULL;
+    struct bnn_plan *p = bnn__calloc(1, sizeof *p);
+    if (!p) return BNN_ERR_NOMEM;
+    p->net = net;
+    p->engine = opt ? opt->engine : BNN_ENGINE_REF;
+    p->threads = opt && opt->threads > 0 ? opt->threads : omp_get_max_threads();
+    p->kern = bnn__kernels_best();
+    p->lm = bnn_net_last_matrix(net);
+    enum bnn_status st = BNN_ERR_NOMEM;
+    p->pl = bnn__calloc((size_t)net->n_layers, sizeof *p->pl);
+    if (!p->pl) goto fail;
+
+    size_t cols_max = 1, acc_max = 1;
+    for (int32_t i = 0; i < net->n_layers; i++) {
+        const struct bnn_layer *L = &net->layers[i];
+        struct bnn_plan_layer *q = &p->pl[i];
+        q->wpp = (int32_t)bnn__words(L->out.c);
+        if (L->kind != BNN_LAYER_CONV && L->kind != BNN_LAYER_FC) continue;
+        q->kw = (int32_t)bnn__words(L->mw);
+        q->shift_t = BNN_MAX(0, L->in_frac - L->thr_frac);
+        q->shift_a = BNN_MAX(0, L->thr_frac - L->in_frac);
+        size_t pixels = (size_t)L->out.h * L->out.w;
+        if (p->engine == BNN_ENGINE_REF) {
+            if (!(q->wpacked = bnn__calloc((size_t)L->mh * q->kw, 8))) goto fail;
+            for (int32_t r = 0; r < L->mh; r++)
+                for (int32_t c = 0; c < L->mw; c++)
+                    if (L->weights[(size_t)r * L->mw + c]) bnn__set_bit(q->wpacked + (size_t)r * q->kw, c, 1);
+            size_t per_px = L->in_type == BNN_VT_BITS ? (size_t)q->kw * 8 : (size_t)L->mw * 4;
+            cols_max = BNN_MAX(cols_max, pixels * per_px);
+            acc_max = BNN_MAX(acc_max, pixels * (size_t)L->mh * 4);
+        } else {
+            if (L->in_type == BNN_VT_INT) {
+                /* Sums of codes must stay exact in float32 (24-bit mantissa). */
+                const struct bnn_input_spec *s = &net->layers[i - 1].input;
+                if ((int64_t)L->mw << s->bits >= (int64_t)1 << 24) {
+                    st = bnn_error(BNN_ERR_UNSUPPORTED,
+                                   "layer '%s': the float engine cannot be exact for %d columns of %d-bit inputs",
+                                   L->name, L->mw, s->bits);
+                    goto fail;
+                }
+            } else if (L->mw >= 1 << 24) {
+                st = bnn_error(BNN_ERR_UNSUPPORTED, "layer '%s': too wide for the float engine", L->name);
+                goto fail;
+            }
+            if (!(q->wfloat = bnn__calloc((size_t)L->mh * L->mw, sizeof(float)))) goto fail;
+            for (size_t k = 0; k < (size_t)L->mh * L->mw; k++) q->wfloat[k] = L->weights[k] ? 1.0f : -1.0f;
+            cols_max = BNN_MAX(cols_max, pixels * (size_t)L->mw * sizeof(float));
+            acc_max = BNN_MAX(acc_max, pixels * (size_t)L->mh * sizeof(float));
+        }
+    }
+    if (p->engine == BNN_ENGINE_FLOAT) openblas_set_num_threads(1); /* we parallelise across images */
+
+    p->n_ws = p->threads;
+    if (!(p->ws = bnn__calloc((size_t)p->n_ws, sizeof *p->ws))) goto fail;
+    for (int32_t t = 0; t < p->n_ws; t++) {
+        struct bnn_ws *ws = &p->ws[t];
+        if (!(ws->out = bnn__calloc((size_t)net->n_layers, sizeof(void *)))) goto fail;
+        for (int32_t i = 0; i < net->n_layers; i++) {
+            const struct bnn_layer *L = &net->layers[i];
+            size_t px = (size_t)L->out.h * L->out.w, bytes;
+            if (p->engine == BNN_ENGINE_FLOAT) bytes = px * (size_t)L->out.c * sizeof(float);
+            else if (L->out_type == BNN_VT_BITS) bytes = px * (size_t)p->pl[i].wpp * 8;
+            else bytes = px * (size_t)L->out.c * 4;
+            if (!(ws->out[i] = bnn__calloc(bytes, 1))) goto fail;
+        }
+        if (!(ws->cols = bnn__calloc(cols_max, 1)) || !(ws->acc = bnn__calloc(acc_max, 1))) goto fail;
+        if (!(ws->scores = bnn__calloc((size_t)bnn_plan_n_scores(p), 4))) goto fail;
+    }
+    *out = p;
+    return BNN_OK;
+fail:
+    bnn_plan_free(p);
+    return st;
+}
+
+enum bnn_status bnn_plan_run(struct bnn_plan *p, const uint8_t *pixels, int32_t n, int32_t *scores,
+                             struct bnn_result *results)
+{
+    if (n < 0 || (n && !pixels)) return bnn_error(BNN_ERR_INVALID_ARG, "bnn_plan_run: no pixels");
+    const struct bnn_net *net = p->net;
+    const struct bnn_shape in = net->layers[0].out;
+    const size_t img = (size_t)in.h * in.w * in.c;
+    const int32_t ns = bnn_plan_n_scores(p);
+    const struct bnn_layer *LS = net->layers[net->n_layers - 1].kind == BNN_LAYER_LABELSELECT
+                                     ? &net->layers[net->n_layers - 1] : NULL;
+    const int32_t top_k = LS ? LS->top_k : 1;
+    int32_t last_ws = 0;
+
+#pragma omp parallel for schedule(dynamic, 1) num_threads(p->n_ws) if (n > 1)
+    for (int32_t i = 0; i < n; i++) {
+        int t = omp_get_thread_num();
+        struct bnn_ws *ws = &p->ws[t];
+        if (p->engine == BNN_ENGINE_FLOAT) bnn__run_float(p, ws, pixels + (size_t)i * img);
+        else bnn__run_ref(p, ws, pixels + (size_t)i * img);
+        if (i == n - 1) last_ws = t;
+
+        /* Scores: every row of the last matrix layer, as integers. */
+        int32_t *sc = ws->scores;
+        for (int32_t r = 0; r < ns; r++) {
+            int32_t v;
+            if (p->engine == BNN_ENGINE_FLOAT) {
+                float f = ((const float *)ws->out[p->lm])[r];
+                v = net->layers[p->lm].out_type == BNN_VT_BITS ? f > 0 : (int32_t)f;
+            } else if (net->layers[p->lm].out_type == BNN_VT_BITS) {
+                v = bnn__get_bit(ws->out[p->lm], r);
+            } else {
+                v = ((const int32_t *)ws->out[p->lm])[r];
+            }
+            sc[r] = v;
+        }
+        if (scores) memcpy(scores + (size_t)i * ns, sc, (size_t)ns * sizeof *sc);
+        /* Label select: top-k of the class rows, ties to the lower index. */
+        struct bnn_result res = {.top_k = top_k};
+        for (int32_t k = 0; k < top_k; k++) {
+            int32_t best = -1;
+            for (int32_t c = 0; c < net->n_classes; c++) {
+                int taken = 0;
+                for (int32_t j = 0; j < k; j++) taken |= res.top[j] == c;
+                if (!taken && (best < 0 || sc[c] > sc[best])) best = c;
+            }
+            res.top[k] = best;
+        }
+        res.class_index = res.top[0];
+        if (LS) {
+            void *o = ws->out[net->n_layers - 1];
+            for (int32_t k = 0; k < top_k; k++) {
+                if (p->engine == BNN_ENGINE_FLOAT) ((float *)o)[k] = (float)res.top[k];
+                else ((int32_t *)o)[k] = res.top[k];
+            }
+        }
+        if (results) results[i] = res;
+    }
+    p->last_ws = last_ws;
+    p->have_last = n > 0;
+    return BNN_OK;
+}
+
+enum bnn_status bnn_plan_layer_output(const struct bnn_plan *p, int32_t layer, int32_t *values)
+{
+    if (!p->have_last) return bnn_error(BNN_ERR_INVALID_ARG, "no image has been run yet");
+    if (layer < 0 || layer >= p->net->n_layers) return bnn_error(BNN_ERR_INVALID_ARG, "layer %d out of range", layer);
+    const struct bnn_layer *L = &p->net->layers[layer];
+    const void *buf = p->ws[p->last_ws].out[layer];
+    size_t px = (size_t)L->out.h * L->out.w;
+    for (size_t i = 0; i < px; i++)
+        for (int32_t c = 0; c < L->out.c; c++) {
+            size_t k = i * (size_t)L->out.c + (size_t)c;
+            if (p->engine == BNN_ENGINE_FLOAT) {
+                float v = ((const float *)buf)[k];
+                values[k] = L->out_type == BNN_VT_BITS ? v > 0 : (int32_t)v;
+            } else if (L->out_type == BNN_VT_BITS) {
+                values[k] = bnn__get_bit((const uint64_t *)buf + i * (size_t)p->pl[layer].wpp, c);
+            } else {
+                values[k] = ((const int32_t *)buf)[k];
+            }
+        }
+    return BNN_OK;
+}

@@ -1,0 +1,127 @@
+/* The reference engine: packed words, XNOR-popcount, exact integers.
+ * Feature maps are HWC with each pixel's channels in ceil(C/64) words. */
+#include "core/util.h"
+#include "exec/plan-impl.h"
+
+static void run_input(const struct bnn_layer *L, const struct bnn_plan_layer *q, const uint8_t *px, void *out)
+{
+    size_t n = (size_t)L->out.h * L->out.w;
+    int32_t c = L->out.c;
+    if (L->out_type == BNN_VT_BITS) {
+        uint64_t *o = out;
+        memset(o, 0, n * (size_t)q->wpp * 8);
+        for (size_t i = 0; i < n; i++)
+            for (int32_t k = 0; k < c; k++)
+                if (bnn__quantize_pixel(&L->input, px[i * (size_t)c + (size_t)k])) bnn__set_bit(o + i * q->wpp, k, 1);
+    } else {
+        int32_t *o = out;
+        for (size_t i = 0; i < n * (size_t)c; i++) o[i] = bnn__quantize_pixel(&L->input, px[i]);
+    }
+}
+
+/* Gathers the matrix rows (one per output pixel) into cols. */
+static void im2col_bits(const struct bnn_layer *L, int32_t kw, int32_t in_wpp, const uint64_t *in, uint64_t *cols)
+{
+    const int32_t C = L->in.c;
+    if (L->kind == BNN_LAYER_FC) {
+        memset(cols, 0, (size_t)kw * 8);
+        int64_t o = 0;
+        for (int32_t i = 0; i < L->in.h * L->in.w; i++, o += C) bnn__bits_copy(cols, o, in + (size_t)i * in_wpp, 0, C);
+        bnn__bits_fill(cols, o, L->in_pad, L->in_pad_value);
+        return;
+    }
+    for (int32_t oy = 0; oy < L->out.h; oy++)
+        for (int32_t ox = 0; ox < L->out.w; ox++) {
+            uint64_t *row = cols + ((size_t)oy * L->out.w + ox) * kw;
+            memset(row, 0, (size_t)kw * 8);
+            for (int32_t ky = 0; ky < L->kernel; ky++)
+                for (int32_t kx = 0; kx < L->kernel; kx++) {
+                    int32_t iy = oy * L->stride + ky - L->pad, ix = ox * L->stride + kx - L->pad;
+                    int64_t o = (int64_t)(ky * L->kernel + kx) * C;
+                    if (iy < 0 || ix < 0 || iy >= L->in.h || ix >= L->in.w) bnn__bits_fill(row, o, C, L->pad_value);
+                    else bnn__bits_copy(row, o, in + ((size_t)iy * L->in.w + ix) * in_wpp, 0, C);
+                }
+        }
+}
+
+static void im2col_int(const struct bnn_layer *L, const int32_t *in, int32_t *cols)
+{
+    const int32_t C = L->in.c;
+    if (L->kind == BNN_LAYER_FC) {
+        memcpy(cols, in, (size_t)L->mw * 4);
+        return;
+    }
+    for (int32_t oy = 0; oy < L->out.h; oy++)
+        for (int32_t ox = 0; ox < L->out.w; ox++) {
+            int32_t *row = cols + ((size_t)oy * L->out.w + ox) * L->mw;
+            for (int32_t ky = 0; ky < L->kernel; ky++)
+                for (int32_t kx = 0; kx < L->kernel; kx++) {
+                    int32_t iy = oy * L->stride + ky - L->pad, ix = ox * L->stride + kx - L->pad;
+                    int32_t *dst = row + (ky * L->kernel + kx) * C;
+                    if (iy < 0 || ix < 0 || iy >= L->in.h || ix >= L->in.w)
+                        for (int32_t c = 0; c < C; c++) dst[c] = L->pad_value;
+                    else memcpy(dst, in + ((size_t)iy * L->in.w + ix) * C, (size_t)C * 4);
+                }
+        }
+}
+
+static void run_matrix(struct bnn_plan *p, int32_t li, struct bnn_ws *ws)
+{
+    const struct bnn_layer *L = &p->net->layers[li];
+    const struct bnn_plan_layer *q = &p->pl[li];
+    const int32_t pixels = L->out.h * L->out.w;
+    int32_t *acc = ws->acc;
+    if (L->in_type == BNN_VT_BITS) {
+        im2col_bits(L, q->kw, p->pl[li - 1].wpp, ws->out[li - 1], ws->cols);
+        p->kern->xnor_gemm(pixels, L->mh, q->kw, ws->cols, (size_t)q->kw, q->wpacked, (size_t)q->kw, L->mw, acc,
+                           (size_t)L->mh);
+    } else {
+        im2col_int(L, ws->out[li - 1], ws->cols);
+        p->kern->fixed_gemm(pixels, L->mh, L->mw, ws->cols, (size_t)L->mw, q->wpacked, (size_t)q->kw, acc,
+                            (size_t)L->mh);
+    }
+    if (L->out_type == BNN_VT_BITS) {
+        uint64_t *o = ws->out[li];
+        memset(o, 0, (size_t)pixels * q->wpp * 8);
+        for (int32_t i = 0; i < pixels; i++)
+            for (int32_t r = 0; r < L->mh; r++)
+                if (bnn__threshold_count(L->thresholds + r, 1, acc[(size_t)i * L->mh + r], q->shift_t, q->shift_a))
+                    bnn__set_bit(o + (size_t)i * q->wpp, r, 1);
+    } else {
+        int32_t *o = ws->out[li];
+        for (size_t k = 0; k < (size_t)pixels * L->mh; k++)
+            o[k] = L->act == BNN_ACT_RAW ? acc[k]
+                                         : bnn__threshold_count(L->thresholds + (k % L->mh) * L->n_thr, L->n_thr,
+                                                                acc[k], q->shift_t, q->shift_a);
+    }
+}
+
+/* Max-pool on binary maps is the OR of the window, word by word. */
+static void run_maxpool(const struct bnn_layer *L, int32_t wpp, const uint64_t *in, uint64_t *out)
+{
+    for (int32_t oy = 0; oy < L->out.h; oy++)
+        for (int32_t ox = 0; ox < L->out.w; ox++) {
+            uint64_t *o = out + ((size_t)oy * L->out.w + ox) * wpp;
+            memset(o, 0, (size_t)wpp * 8);
+            for (int32_t ky = 0; ky < L->kernel; ky++)
+                for (int32_t kx = 0; kx < L->kernel; kx++) {
+                    const uint64_t *x = in + ((size_t)(oy * L->stride + ky) * L->in.w + (ox * L->stride + kx)) * wpp;
+                    for (int32_t k = 0; k < wpp; k++) o[k] |= x[k];
+                }
+        }
+}
+
+void bnn__run_ref(struct bnn_plan *p, struct bnn_ws *ws, const uint8_t *pixels)
+{
+    const struct bnn_net *net = p->net;
+    for (int32_t i = 0; i < net->n_layers; i++) {
+        const struct bnn_layer *L = &net->layers[i];
+        switch (L->kind) {
+        case BNN_LAYER_INPUT: run_input(L, &p->pl[i], pixels, ws->out[i]); break;
+        case BNN_LAYER_CONV:
+        case BNN_LAYER_FC: run_matrix(p, i, ws); break;
+        case BNN_LAYER_MAXPOOL: run_maxpool(L, p->pl[i].wpp, ws->out[i - 1], ws->out[i]); break;
+        case BNN_LAYER_LABELSELECT: break; /* done by the caller on the scores */
+        }
+    }
+}

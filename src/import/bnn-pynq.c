@@ -1,0 +1,237 @@
+/* BNN-PYNQ per-PE parameter files -> bnnsim network + folding.
+ *
+ * <L>-<pe>-weights.bin: little-endian uint64, WMEM = NF*SF entries; entry
+ * nf*SF + sf holds row nf*PE + pe, columns sf*SIMD + i in bit i (1 = +1).
+ * A short file leaves the missing entries 0 (all -1), as BNN-PYNQ's loader
+ * does. <L>-<pe>-thres.bin: little-endian int64, TMEM = NF entries; entry nf
+ * belongs to row nf*PE + pe; BNN-PYNQ fires when T < acc, bnnsim when
+ * T' <= acc, so T' = T + 1 exactly (all values are integers). */
+#include <errno.h>
+#include <stdio.h>
+
+#include "bnnsim/import.h"
+#include "bnnsim/io.h"
+#include "core/util.h"
+
+struct spec {
+    enum bnn_layer_kind kind;
+    const char *name;
+    int32_t mh;      /* rows */
+    int32_t pe, simd;
+    int pool_after;  /* a 2x2 max-pool follows (named pool<index>) */
+};
+
+static const struct spec cnv[] = {
+    {BNN_LAYER_CONV, "conv0", 64, 16, 3, 0},   {BNN_LAYER_CONV, "conv1", 64, 32, 32, 1},
+    {BNN_LAYER_CONV, "conv2", 128, 16, 32, 0}, {BNN_LAYER_CONV, "conv3", 128, 16, 32, 1},
+    {BNN_LAYER_CONV, "conv4", 256, 4, 32, 0},  {BNN_LAYER_CONV, "conv5", 256, 1, 32, 0},
+    {BNN_LAYER_FC, "fc6", 512, 1, 4, 0},       {BNN_LAYER_FC, "fc7", 512, 1, 8, 0},
+    {BNN_LAYER_FC, "fc8", 64, 4, 1, 0},
+};
+static const struct spec lfc[] = {
+    {BNN_LAYER_FC, "fc0", 1024, 32, 64, 0}, {BNN_LAYER_FC, "fc1", 1024, 64, 32, 0},
+    {BNN_LAYER_FC, "fc2", 1024, 32, 64, 0}, {BNN_LAYER_FC, "fc3", 64, 16, 8, 0},
+};
+
+enum bnn_status bnn_pynq_network_parse(const char *s, enum bnn_pynq_network *out)
+{
+    if (strcmp(s, "cnvW1A1") == 0) *out = BNN_PYNQ_CNV_W1A1;
+    else if (strcmp(s, "lfcW1A1") == 0) *out = BNN_PYNQ_LFC_W1A1;
+    else return bnn_error(BNN_ERR_INVALID_ARG, "unknown BNN-PYNQ network '%s' (cnvW1A1, lfcW1A1)", s);
+    return BNN_OK;
+}
+
+static enum bnn_status read_words(const char *path, int64_t max_entries, int allow_short, uint8_t **buf, int64_t *n)
+{
+    size_t len;
+    enum bnn_status st = bnn_file_read_all(path, buf, &len);
+    if (st) return st;
+    if (len % 8) {
+        free(*buf);
+        return bnn_error(BNN_ERR_PARSE, "%s: size %zu is not a whole number of 64-bit entries (truncated?)", path, len);
+    }
+    *n = (int64_t)(len / 8);
+    if (*n > max_entries || (!allow_short && *n != max_entries)) {
+        free(*buf);
+        return bnn_error(BNN_ERR_PARSE, "%s: %lld entries, expected %s%lld", path, (long long)*n,
+                         allow_short ? "at most " : "", (long long)max_entries);
+    }
+    return BNN_OK;
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
+    return v;
+}
+
+static enum bnn_status read_layer(const char *dir, int32_t li, const struct spec *s, struct bnn_layer *L)
+{
+    const int32_t NF = L->mh / s->pe, SF = L->mw / s->simd;
+    char path[4200];
+    if (!(L->weights = bnn__calloc((size_t)L->mh * L->mw, 1))) return BNN_ERR_NOMEM;
+    if (L->act == BNN_ACT_THRESHOLD && !(L->thresholds = bnn__calloc((size_t)L->mh, sizeof(int64_t))))
+        return BNN_ERR_NOMEM;
+    L->n_thr = 1;
+    for (int32_t pe = 0; pe < s->pe; pe++) {
+        uint8_t *buf;
+        int64_t n;
+        snprintf(path, sizeof path, "%s/%d-%d-weights.bin", dir, li, pe);
+        enum bnn_status st = read_words(path, (int64_t)NF * SF, 1, &buf, &n);
+        if (st) return st;
+        for (int64_t e = 0; e < n; e++) {
+            uint64_t w = le64(buf + 8 * e);
+            int32_t nf = (int32_t)(e / SF), sf = (int32_t)(e % SF);
+            if (s->simd < 64 && (w >> s->simd)) {
+                free(buf);
+                return bnn_error(BNN_ERR_PARSE, "%s: entry %lld has bits set at or above SIMD=%d (corrupt file?)",
+                                 path, (long long)e, s->simd);
+            }
+            int32_t r = nf * s->pe + pe;
+            for (int32_t i = 0; i < s->simd; i++)
+                L->weights[(size_t)r * L->mw + (size_t)sf * s->simd + i] = (uint8_t)((w >> i) & 1);
+        }
+        free(buf);
+        if (L->act != BNN_ACT_THRESHOLD) continue;
+        snprintf(path, sizeof path, "%s/%d-%d-thres.bin", dir, li, pe);
+        if ((st = read_words(path, NF, 0, &buf, &n))) return st;
+        for (int32_t nf = 0; nf < NF; nf++) L->thresholds[nf * s->pe + pe] = (int64_t)le64(buf + 8 * nf) + 1;
+        free(buf);
+    }
+    if (L->act == BNN_ACT_THRESHOLD) {
+        int64_t lo = INT64_MAX, hi = INT64_MIN;
+        for (int32_t r = 0; r < L->mh; r++) {
+            lo = BNN_MIN(lo, L->thresholds[r]);
+            hi = BNN_MAX(hi, L->thresholds[r]);
+        }
+        L->thr_bits = 2;
+        while (L->thr_bits < 64 && (lo < -((int64_t)1 << (L->thr_bits - 1)) || hi > ((int64_t)1 << (L->thr_bits - 1)) - 1))
+            L->thr_bits++;
+    }
+    return BNN_OK;
+}
+
+static enum bnn_status read_classes(const char *dir, struct bnn_net *net)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/classes.txt", dir);
+    uint8_t *buf;
+    size_t len;
+    enum bnn_status st = bnn_file_read_all(path, &buf, &len);
+    if (st) return st;
+    char *text = realloc(buf, len + 1);
+    if (!text) { free(buf); return bnn_error(BNN_ERR_NOMEM, "out of memory"); }
+    text[len] = 0;
+    char *lines[1024];
+    int32_t n = 0;
+    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line && n < 1024; line = strtok_r(NULL, "\n", &save)) {
+        size_t l = strlen(line);
+        while (l && (line[l - 1] == '\r' || line[l - 1] == ' ')) line[--l] = 0;
+        lines[n++] = line;
+    }
+    while (n && !lines[n - 1][0]) n--; /* svhn ends with an empty line */
+    if (n < 1) { free(text); return bnn_error(BNN_ERR_PARSE, "%s: no class names", path); }
+    if (!(net->class_names = bnn__calloc((size_t)n, sizeof(char *)))) { free(text); return BNN_ERR_NOMEM; }
+    net->n_classes = n;
+    for (int32_t i = 0; i < n; i++)
+        if (!(net->class_names[i] = bnn__strdup(lines[i]))) { free(text); return BNN_ERR_NOMEM; }
+    free(text);
+    return BNN_OK;
+}
+
+enum bnn_status bnn_pynq_import(enum bnn_pynq_network which, const char *dir, struct bnn_net **out_net,
+                                struct bnn_fold **out_fold)
+{
+    *out_net = NULL;
+    if (out_fold) *out_fold = NULL;
+    const int is_cnv = which == BNN_PYNQ_CNV_W1A1;
+    const struct spec *sp = is_cnv ? cnv : lfc;
+    const int32_t n_mat = is_cnv ? 9 : 4;
+    enum bnn_status st = BNN_ERR_NOMEM;
+    struct bnn_fold *fold = NULL;
+    struct bnn_net *net = bnn__calloc(1, sizeof *net);
+    if (!net) return BNN_ERR_NOMEM;
+    char dirn[4096];
+    snprintf(dirn, sizeof dirn, "%s", dir);
+    size_t dl = strlen(dirn);
+    while (dl > 1 && dirn[dl - 1] == '/') dirn[--dl] = 0;
+    snprintf(net->name, sizeof net->name, "%s", bnn__basename(dirn));
+    char desc[512];
+    snprintf(desc, sizeof desc, "BNN-PYNQ %s imported from %s (trained parameters, BSD-3-Clause, Xilinx)",
+             is_cnv ? "cnvW1A1" : "lfcW1A1", bnn__basename(dirn));
+    if (!(net->description = bnn__strdup(desc))) goto fail;
+    if ((st = read_classes(dirn, net))) goto fail;
+
+    net->n_layers = 1 + n_mat + (is_cnv ? 2 : 0) + 1;
+    st = BNN_ERR_NOMEM;
+    if (!(net->layers = bnn__calloc((size_t)net->n_layers, sizeof *net->layers))) goto fail;
+    struct bnn_layer *L = net->layers;
+    snprintf(L->name, sizeof L->name, "in");
+    L->kind = BNN_LAYER_INPUT;
+    if (is_cnv) {
+        /* ap_fixed<8,1> of -1 + 2p/255, rounded half up, saturated */
+        L->out = (struct bnn_shape){32, 32, 3};
+        L->input = (struct bnn_input_spec){.kind = BNN_INPUT_FIXED, .bits = 8, .frac = 7, .is_signed = true,
+                                           .range_lo = -1, .range_hi = 1};
+    } else {
+        L->out = (struct bnn_shape){28, 28, 1};
+        L->input = (struct bnn_input_spec){.kind = BNN_INPUT_BINARY, .binarize_threshold = 128};
+    }
+    struct bnn_shape shape = L->out;
+    int32_t li = 1;
+    if (out_fold && !(fold = bnn__calloc(1, sizeof *fold))) goto fail;
+    if (fold && !(fold->layers = bnn__calloc((size_t)n_mat, sizeof *fold->layers))) goto fail;
+    for (int32_t m = 0; m < n_mat; m++) {
+        const struct spec *s = &sp[m];
+        L = &net->layers[li];
+        L->kind = s->kind;
+        snprintf(L->name, sizeof L->name, "%s", s->name);
+        L->mh = s->mh;
+        L->act = is_cnv && m == n_mat - 1 ? BNN_ACT_RAW : BNN_ACT_THRESHOLD;
+        snprintf(L->weights_tensor, sizeof L->weights_tensor, "%.60s.W", s->name);
+        if (L->act == BNN_ACT_THRESHOLD) snprintf(L->thresholds_tensor, sizeof L->thresholds_tensor, "%.60s.T", s->name);
+        if (s->kind == BNN_LAYER_CONV) {
+            L->kernel = 3;
+            L->stride = 1;
+            L->mw = 9 * shape.c;
+            shape = (struct bnn_shape){shape.h - 2, shape.w - 2, s->mh};
+        } else {
+            L->mw = shape.h * shape.w * shape.c;
+            if (!is_cnv && m == 0) {
+                L->in_pad = 832 - 784; /* 13 x 64-bit words; weight 1, input 0 */
+                L->in_pad_value = 0;
+                L->mw = 832;
+            }
+            shape = (struct bnn_shape){1, 1, s->mh};
+        }
+        if (is_cnv && m == 0) L->thr_frac = 8; /* Q1.7 inputs, thresholds in 1/256 */
+        if ((st = read_layer(dirn, m, s, L))) goto fail;
+        if (fold) {
+            fold->layers[m] = (struct bnn_fold_layer){li, s->pe, s->simd, 0};
+            fold->n++;
+        }
+        li++;
+        if (s->pool_after) {
+            L = &net->layers[li];
+            L->kind = BNN_LAYER_MAXPOOL;
+            snprintf(L->name, sizeof L->name, "pool%d", m);
+            L->kernel = L->stride = 2;
+            shape = (struct bnn_shape){shape.h / 2, shape.w / 2, shape.c};
+            li++;
+        }
+    }
+    L = &net->layers[li];
+    L->kind = BNN_LAYER_LABELSELECT;
+    snprintf(L->name, sizeof L->name, "top");
+    L->top_k = 1;
+    if ((st = bnn_net_finalize(net, dirn))) goto fail;
+    if (fold && (st = bnn_fold_check(fold, net, dirn))) goto fail;
+    *out_net = net;
+    if (out_fold) *out_fold = fold;
+    return BNN_OK;
+fail:
+    bnn_net_free(net);
+    bnn_fold_free(fold);
+    return st;
+}

@@ -1,0 +1,214 @@
+/* Input data sets and pictures -> 8-bit HWC pixels of the network's shape.
+ * The network's input layer then quantises them (docs/net-format.md). */
+#include <stdio.h>
+#include <zlib.h>
+#include <stb_image.h>
+#include <stb_image_resize.h>
+
+#include "bnnsim/io.h"
+#include "core/util.h"
+
+void bnn_images_free(struct bnn_images *m)
+{
+    free(m->pixels);
+    free(m->labels);
+    memset(m, 0, sizeof *m);
+}
+
+/* Grows the batch by n images; returns a pointer to the first new one. */
+static uint8_t *grow(struct bnn_images *m, int32_t n, int32_t h, int32_t w, int32_t c)
+{
+    size_t img = (size_t)h * w * c;
+    if ((int64_t)m->n + n > (1 << 26)) {
+        bnn_error(BNN_ERR_INVALID_ARG, "too many images (%d)", m->n + n);
+        return NULL;
+    }
+    uint8_t *px = realloc(m->pixels, ((size_t)m->n + n) * img + 1);
+    if (!px) { bnn_error(BNN_ERR_NOMEM, "out of memory for %d images", m->n + n); return NULL; }
+    m->pixels = px;
+    int32_t *lb = realloc(m->labels, ((size_t)m->n + n) * sizeof(int32_t) + 4);
+    if (!lb) { bnn_error(BNN_ERR_NOMEM, "out of memory"); return NULL; }
+    m->labels = lb;
+    for (int32_t i = 0; i < n; i++) m->labels[m->n + i] = -1;
+    m->h = h, m->w = w, m->c = c;
+    uint8_t *first = px + (size_t)m->n * img;
+    m->n += n;
+    return first;
+}
+
+static enum bnn_status shape_error(const char *path, const char *what, int32_t h, int32_t w, int32_t c,
+                                   int64_t gh, int64_t gw, int64_t gc)
+{
+    return bnn_error(BNN_ERR_INVALID_ARG, "%s: %s images are %lldx%lldx%lld but the network takes %dx%dx%d", path, what,
+                     (long long)gh, (long long)gw, (long long)gc, h, w, c);
+}
+
+static enum bnn_status read_cifar(struct bnn_images *m, const char *path, const uint8_t *buf, size_t len, int32_t h,
+                                  int32_t w, int32_t c)
+{
+    const size_t rec = 3073;
+    if (len == 0 || len % rec)
+        return bnn_error(BNN_ERR_PARSE, "%s: CIFAR-10 file size %zu is not a multiple of 3073-byte records (truncated record %zu?)",
+                         path, len, len / rec);
+    if (h != 32 || w != 32 || c != 3) return shape_error(path, "CIFAR-10", h, w, c, 32, 32, 3);
+    int32_t n = (int32_t)(len / rec), first = m->n;
+    uint8_t *o = grow(m, n, h, w, c);
+    if (!o) return bnn__last_status();
+    for (int32_t i = 0; i < n; i++) {
+        const uint8_t *r = buf + (size_t)i * rec;
+        m->labels[first + i] = r[0];
+        for (int32_t p = 0; p < 1024; p++)
+            for (int32_t k = 0; k < 3; k++) o[(size_t)i * 3072 + (size_t)p * 3 + k] = r[1 + k * 1024 + p];
+    }
+    return BNN_OK;
+}
+
+static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+
+/* Reads a whole file through zlib: gzip-compressed or plain, same call. */
+static enum bnn_status read_gz(const char *path, uint8_t **out, size_t *len)
+{
+    gzFile g = gzopen(path, "rb");
+    if (!g) return bnn_error(BNN_ERR_IO, "%s: cannot open", path);
+    size_t cap = 1 << 16, n = 0;
+    uint8_t *buf = malloc(cap);
+    for (;;) {
+        if (!buf) { gzclose(g); return bnn_error(BNN_ERR_NOMEM, "%s: out of memory", path); }
+        if (n == cap) {
+            uint8_t *nb = cap < ((size_t)1 << 31) ? realloc(buf, cap *= 2) : NULL;
+            if (!nb) { free(buf); gzclose(g); return bnn_error(BNN_ERR_NOMEM, "%s: file too large", path); }
+            buf = nb;
+        }
+        int r = gzread(g, buf + n, (unsigned)(cap - n));
+        if (r < 0) {
+            int e;
+            const char *msg = gzerror(g, &e);
+            bnn_error(BNN_ERR_PARSE, "%s: corrupt gzip data: %s", path, msg);
+            free(buf);
+            gzclose(g);
+            return BNN_ERR_PARSE;
+        }
+        if (r == 0) break;
+        n += (size_t)r;
+    }
+    /* gzread stops quietly at a truncated gzip stream; gzclose reports it. */
+    int e = gzclose(g);
+    if (e != Z_OK && e != Z_BUF_ERROR) { free(buf); return bnn_error(BNN_ERR_PARSE, "%s: corrupt gzip data", path); }
+    if (e == Z_BUF_ERROR) { free(buf); return bnn_error(BNN_ERR_PARSE, "%s: truncated gzip stream", path); }
+    *out = buf;
+    *len = n;
+    return BNN_OK;
+}
+
+static enum bnn_status read_idx(struct bnn_images *m, const char *path, const uint8_t *buf, size_t len, int32_t h,
+                                int32_t w, int32_t c)
+{
+    if (len < 4 || buf[0] || buf[1]) return bnn_error(BNN_ERR_PARSE, "%s: not an IDX file", path);
+    if (buf[2] != 0x08) return bnn_error(BNN_ERR_UNSUPPORTED, "%s: IDX element type 0x%02x; only unsigned bytes (0x08) are images", path, buf[2]);
+    int nd = buf[3];
+    if (nd != 3 && nd != 4) return bnn_error(BNN_ERR_PARSE, "%s: IDX images need 3 or 4 dimensions (got %d)", path, nd);
+    if (len < 4 + 4 * (size_t)nd) return bnn_error(BNN_ERR_PARSE, "%s: truncated IDX header", path);
+    uint32_t d[4] = {0, 0, 0, 1};
+    for (int i = 0; i < nd; i++) d[i] = be32(buf + 4 + 4 * i);
+    if (d[1] != (uint32_t)h || d[2] != (uint32_t)w || d[3] != (uint32_t)c) return shape_error(path, "IDX", h, w, c, d[1], d[2], d[3]);
+    size_t img = (size_t)h * w * c, need = 4 + 4 * (size_t)nd + (size_t)d[0] * img;
+    if (len < need)
+        return bnn_error(BNN_ERR_PARSE, "%s: truncated IDX data: header says %u images (%zu bytes), file has %zu", path,
+                         d[0], need, len);
+    if (d[0] == 0) return bnn_error(BNN_ERR_PARSE, "%s: IDX file holds no images", path);
+    uint8_t *o = grow(m, (int32_t)d[0], h, w, c);
+    if (!o) return bnn__last_status();
+    memcpy(o, buf + 4 + 4 * nd, (size_t)d[0] * img);
+    return BNN_OK;
+}
+
+static enum bnn_status read_picture(struct bnn_images *m, const char *path, const uint8_t *buf, size_t len, int32_t h,
+                                    int32_t w, int32_t c)
+{
+    if (c != 1 && c != 3) return bnn_error(BNN_ERR_UNSUPPORTED, "%s: pictures feed 1- or 3-channel inputs only (network has %d)", path, c);
+    int iw, ih, ic;
+    uint8_t *px = stbi_load_from_memory(buf, (int)len, &iw, &ih, &ic, c);
+    if (!px) return bnn_error(BNN_ERR_PARSE, "%s: cannot decode image: %s", path, stbi_failure_reason());
+    uint8_t *o = grow(m, 1, h, w, c);
+    if (!o) { stbi_image_free(px); return bnn__last_status(); }
+    if (iw == w && ih == h) memcpy(o, px, (size_t)w * h * c);
+    else if (!stbir_resize_uint8(px, iw, ih, 0, o, w, h, 0, c)) {
+        stbi_image_free(px);
+        m->n--;
+        return bnn_error(BNN_ERR_PARSE, "%s: resize from %dx%d failed", path, iw, ih);
+    }
+    stbi_image_free(px);
+    return BNN_OK;
+}
+
+static enum bnn_status read_npy_images(struct bnn_images *m, const char *path, const uint8_t *buf, size_t len,
+                                       int32_t h, int32_t w, int32_t c)
+{
+    struct bnn_array a;
+    enum bnn_status st = bnn_npy_parse(buf, len, path, &a);
+    if (st) return st;
+    if (a.dtype != BNN_DT_U8) {
+        bnn_array_free(&a);
+        return bnn_error(BNN_ERR_UNSUPPORTED, "%s: .npy inputs must be uint8 pixels (got %s)", path, bnn_dtype_str(a.dtype));
+    }
+    int64_t n = 1, gh = 0, gw = 0, gc = 1;
+    if (a.ndim == 2) gh = a.shape[0], gw = a.shape[1];
+    else if (a.ndim == 3 && c > 1) gh = a.shape[0], gw = a.shape[1], gc = a.shape[2];
+    else if (a.ndim == 3) n = a.shape[0], gh = a.shape[1], gw = a.shape[2];
+    else if (a.ndim == 4) n = a.shape[0], gh = a.shape[1], gw = a.shape[2], gc = a.shape[3];
+    else { bnn_array_free(&a); return bnn_error(BNN_ERR_INVALID_ARG, "%s: .npy inputs must have 2 to 4 dimensions", path); }
+    if (gh != h || gw != w || gc != c) { bnn_array_free(&a); return shape_error(path, ".npy", h, w, c, gh, gw, gc); }
+    if (n < 1) { bnn_array_free(&a); return bnn_error(BNN_ERR_INVALID_ARG, "%s: no images", path); }
+    uint8_t *o = grow(m, (int32_t)n, h, w, c);
+    if (o) memcpy(o, a.data, (size_t)a.count);
+    bnn_array_free(&a);
+    return o ? BNN_OK : bnn__last_status();
+}
+
+enum bnn_status bnn_images_append_file(struct bnn_images *m, const char *path, int32_t h, int32_t w, int32_t c)
+{
+    if (m->n && (m->h != h || m->w != w || m->c != c)) return bnn_error(BNN_ERR_INVALID_ARG, "image batch shape mismatch");
+    uint8_t *buf;
+    size_t len;
+    enum bnn_status st = bnn_file_read_all(path, &buf, &len);
+    if (st) return st;
+    if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b) { /* gzip: IDX as distributed */
+        free(buf);
+        if ((st = read_gz(path, &buf, &len))) return st;
+        st = read_idx(m, path, buf, len, h, w, c);
+    } else if (len >= 6 && memcmp(buf, "\x93NUMPY", 6) == 0) {
+        st = read_npy_images(m, path, buf, len, h, w, c);
+    } else if (len >= 4 && buf[0] == 0 && buf[1] == 0 && (buf[2] == 0x08 || buf[2] == 0x09 || buf[2] >= 0x0b) && buf[3] <= 4 && buf[3]) {
+        st = read_idx(m, path, buf, len, h, w, c);
+    } else if ((len >= 8 && memcmp(buf, "\x89PNG\r\n\x1a\n", 8) == 0) || (len >= 3 && buf[0] == 0xff && buf[1] == 0xd8) ||
+               (len >= 2 && buf[0] == 'B' && buf[1] == 'M') || (len >= 6 && memcmp(buf, "GIF8", 4) == 0)) {
+        st = read_picture(m, path, buf, len, h, w, c);
+    } else if (len % 3073 == 0 && len) {
+        st = read_cifar(m, path, buf, len, h, w, c);
+    } else {
+        const char *ext = strrchr(path, '.');
+        if (ext && strcmp(ext, ".bin") == 0) st = read_cifar(m, path, buf, len, h, w, c);
+        else st = bnn_error(BNN_ERR_PARSE, "%s: unknown input format (CIFAR-10 .bin, IDX[.gz], PNG/JPEG, .npy)", path);
+    }
+    free(buf);
+    return st;
+}
+
+enum bnn_status bnn_images_set_labels(struct bnn_images *m, const char *path, int32_t first, int32_t count)
+{
+    uint8_t *buf;
+    size_t len;
+    enum bnn_status st = read_gz(path, &buf, &len);
+    if (st) return st;
+    st = BNN_OK;
+    if (len >= 8 && buf[0] == 0 && buf[1] == 0 && buf[2] == 0x08 && buf[3] == 1) {
+        uint32_t n = be32(buf + 4);
+        if (len < 8 + (size_t)n) st = bnn_error(BNN_ERR_PARSE, "%s: truncated IDX labels (%u declared, %zu present)", path, n, len - 8);
+        else if ((int64_t)n < count) st = bnn_error(BNN_ERR_INVALID_ARG, "%s: %u labels for %d images", path, n, count);
+        else for (int32_t i = 0; i < count; i++) m->labels[first + i] = buf[8 + i];
+    } else {
+        st = bnn_error(BNN_ERR_PARSE, "%s: labels must be an IDX1 file of unsigned bytes", path);
+    }
+    free(buf);
+    return st;
+}

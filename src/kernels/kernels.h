@@ -1,0 +1,47 @@
+/* Kernel interface. Kernels are leaves: packed words and shapes only.
+ *
+ * xnor_gemm: acc[i*ldc + j] = mw - popcount(a_i XOR w_j) over kw words,
+ *   i.e. the number of agreeing bits (XNOR-popcount). Rows are zero beyond
+ *   mw bits in both operands, so padding never counts.
+ * fixed_gemm: acc[i*ldc + j] = sum_c (bit c of w_j ? a_i[c] : -a_i[c]),
+ *   exact integers (the fixed-point x binary first layer).
+ *
+ * Variants sit beside the scalar reference (one file per op and ISA) and are
+ * listed once in kernels.inc; tests compare each with the reference. */
+#ifndef BNN_KERNELS_H
+#define BNN_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef void (*bnn_xnor_gemm_fn)(int32_t m, int32_t n, int32_t kw, const uint64_t *a, size_t lda, const uint64_t *w,
+                                 size_t ldw, int32_t mw, int32_t *acc, size_t ldc);
+typedef void (*bnn_fixed_gemm_fn)(int32_t m, int32_t n, int32_t k, const int32_t *a, size_t lda, const uint64_t *w,
+                                  size_t ldw, int32_t *acc, size_t ldc);
+
+struct bnn_kernels {
+    const char *isa;
+    bnn_xnor_gemm_fn xnor_gemm;
+    bnn_fixed_gemm_fn fixed_gemm;
+};
+
+#define BNN_KERNEL(isa, xnor, fixed, available)                                                                       \
+    void xnor(int32_t, int32_t, int32_t, const uint64_t *, size_t, const uint64_t *, size_t, int32_t, int32_t *,    \
+              size_t);                                                                                               \
+    void fixed(int32_t, int32_t, int32_t, const int32_t *, size_t, const uint64_t *, size_t, int32_t *, size_t);
+#include "kernels/kernels.inc"
+#undef BNN_KERNEL
+
+/* The scalar reference: always built, the specification of the others. */
+const struct bnn_kernels *bnn__kernels_ref(void);
+/* The best variant this CPU runs (BNNSIM_ISA overrides), chosen once. */
+const struct bnn_kernels *bnn__kernels_best(void);
+/* All variants; *n receives the count. Unavailable ones are included with
+ * available() false so tests can say what they skipped. */
+struct bnn_kernel_variant {
+    struct bnn_kernels k;
+    int (*available)(void);
+};
+const struct bnn_kernel_variant *bnn__kernel_variants(int *n);
+
+#endif

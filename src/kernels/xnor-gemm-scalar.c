@@ -1,0 +1,14 @@
+/* XNOR-popcount matrix product, scalar reference. Written to be read. */
+#include "kernels/kernels.h"
+
+void bnn_xnor_gemm__scalar(int32_t m, int32_t n, int32_t kw, const uint64_t *a, size_t lda, const uint64_t *w,
+                           size_t ldw, int32_t mw, int32_t *acc, size_t ldc)
+{
+    for (int32_t i = 0; i < m; i++)
+        for (int32_t j = 0; j < n; j++) {
+            const uint64_t *x = a + (size_t)i * lda, *y = w + (size_t)j * ldw;
+            int32_t differ = 0;
+            for (int32_t k = 0; k < kw; k++) differ += __builtin_popcountll(x[k] ^ y[k]);
+            acc[(size_t)i * ldc + j] = mw - differ;
+        }
+}
