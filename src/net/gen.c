@@ -1,11 +1,15 @@
 /* Deterministic, UNTRAINED networks shaped as the FINN paper's SFC, LFC and
  * CNV (finn-paper.md section 2). Weights are fair coin flips from
- * splitmix64(seed); each threshold sits near the middle of its row's
- * accumulator range, T = round(mean) + u with u uniform in [-sd, +sd], so
- * about half the outputs fire and every layer carries information. */
+ * splitmix64(seed). Thresholds are calibrated layer by layer: each row's
+ * threshold is the median of its accumulator over 16 generated calibration
+ * images (discs of random colour on a gradient), so every channel fires
+ * about half the time and outputs still depend on the input. Random
+ * thresholds would not do: OR-pooling saturates the maps and a deep random
+ * BNN then gives the same output for every image. */
 #include <math.h>
 #include <stdio.h>
 
+#include "bnnsim/exec.h"
 #include "bnnsim/net.h"
 #include "core/util.h"
 
@@ -31,6 +35,78 @@ struct lspec {
     const char *name;
     int32_t n; /* out channels / features, or pool kernel */
 };
+
+/* Calibration pictures: a background gradient and three discs. */
+static void calib_images(uint64_t *s, const struct bnn_shape *in, int32_t n, uint8_t *px)
+{
+    for (int32_t i = 0; i < n; i++) {
+        uint8_t *img = px + (size_t)i * in->h * in->w * in->c;
+        int32_t base[4], grad[4];
+        for (int c = 0; c < in->c && c < 4; c++) base[c] = (int32_t)(splitmix64(s) % 200), grad[c] = (int32_t)(splitmix64(s) % 5);
+        double cx[3], cy[3], r[3];
+        int32_t col[3][4];
+        for (int d = 0; d < 3; d++) {
+            cx[d] = (double)(splitmix64(s) % (uint64_t)in->w);
+            cy[d] = (double)(splitmix64(s) % (uint64_t)in->h);
+            r[d] = 2.0 + (double)(splitmix64(s) % (uint64_t)(in->w / 3 + 1));
+            for (int c = 0; c < 4; c++) col[d][c] = (int32_t)(splitmix64(s) % 256);
+        }
+        for (int32_t y = 0; y < in->h; y++)
+            for (int32_t x = 0; x < in->w; x++)
+                for (int32_t c = 0; c < in->c; c++) {
+                    int32_t v = in->c == 1 ? 0 : base[c % 4] + grad[c % 4] * (x + y) / 2;
+                    for (int d = 0; d < 3; d++)
+                        if ((x - cx[d]) * (x - cx[d]) + (y - cy[d]) * (y - cy[d]) < r[d] * r[d]) v = in->c == 1 ? 255 : col[d][c % 4];
+                    img[((size_t)y * in->w + x) * in->c + c] = (uint8_t)(v > 255 ? 255 : v);
+                }
+    }
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sets layer li's thresholds to the per-row median accumulator over the
+ * calibration images, running the network truncated after li as raw. */
+static enum bnn_status calibrate(struct bnn_net *net, int32_t li, const uint8_t *px, int32_t n_img)
+{
+    struct bnn_layer *L = &net->layers[li];
+    struct bnn_net cut = *net;
+    struct bnn_layer *layers = bnn__calloc((size_t)li + 1, sizeof *layers);
+    if (!layers) return BNN_ERR_NOMEM;
+    memcpy(layers, net->layers, ((size_t)li + 1) * sizeof *layers);
+    layers[li].act = BNN_ACT_RAW;
+    layers[li].out_type = BNN_VT_INT;
+    cut.layers = layers;
+    cut.n_layers = li + 1;
+    cut.n_classes = 1;
+    struct bnn_plan *plan;
+    struct bnn_plan_options po = {BNN_ENGINE_REF, 1};
+    enum bnn_status st = bnn_plan_create(&cut, &po, &plan);
+    const size_t px_per = (size_t)L->out.h * L->out.w, per_img = px_per * L->mh;
+    const size_t img_bytes = (size_t)net->layers[0].out.h * net->layers[0].out.w * net->layers[0].out.c;
+    int32_t *acc = st ? NULL : bnn__calloc(per_img * (size_t)n_img, sizeof *acc);
+    int32_t *col = acc ? bnn__calloc(px_per * (size_t)n_img, sizeof *col) : NULL;
+    if (!st && !col) st = BNN_ERR_NOMEM;
+    for (int32_t i = 0; !st && i < n_img; i++) {
+        bnn_plan_run(plan, px + i * img_bytes, 1, NULL, NULL);
+        bnn_plan_layer_output(plan, li, acc + i * per_img);
+    }
+    for (int32_t r = 0; !st && r < L->mh; r++) {
+        size_t k = 0;
+        for (int32_t i = 0; i < n_img; i++)
+            for (size_t p = 0; p < px_per; p++) col[k++] = acc[i * per_img + p * L->mh + (size_t)r];
+        qsort(col, k, sizeof *col, cmp_i32);
+        L->thresholds[r] = col[k / 2] + 1; /* strictly above the median fires: about half */
+    }
+    free(col);
+    free(acc);
+    if (!st) bnn_plan_free(plan);
+    free(layers);
+    return st;
+}
 
 static const char *const mnist_classes[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
 static const char *const cifar_classes[] = {"airplane", "automobile", "bird", "cat",  "deer",
@@ -113,24 +189,32 @@ enum bnn_status bnn_net_generate(const struct bnn_gen_options *opt, struct bnn_n
         snprintf(L->thresholds_tensor, sizeof L->thresholds_tensor, "%.60s.T", L->name);
         L->n_thr = 1;
         if (!(L->thresholds = bnn__calloc((size_t)L->mh, sizeof(int64_t)))) goto fail;
-        int32_t k = L->mw - L->in_pad;
-        /* Popcount of k random agreements: mean k/2, sd sqrt(k)/2. For CNV's
-           fixed-point first layer acc = sum +-q: mean 0, sd ~ 74 sqrt(k). */
-        double mean = first && cnv ? 0.0 : k / 2.0, sd = first && cnv ? 74.0 * sqrt((double)k) : sqrt((double)k) / 2.0;
-        for (int32_t r = 0; r < L->mh; r++) {
-            double u = ((double)(splitmix64(&s) >> 11) / 9007199254740992.0) * 2.0 - 1.0;
-            L->thresholds[r] = (int64_t)llround(mean + u * sd);
-            if (last && r >= 10) L->thresholds[r] = L->mw + 1;
-        }
-        int64_t lo = L->thresholds[0], hi = L->thresholds[0];
-        for (int32_t r = 1; r < L->mh; r++) lo = BNN_MIN(lo, L->thresholds[r]), hi = BNN_MAX(hi, L->thresholds[r]);
-        L->thr_bits = 2;
-        while (lo < -((int64_t)1 << (L->thr_bits - 1)) || hi > ((int64_t)1 << (L->thr_bits - 1)) - 1) L->thr_bits++;
+        L->thr_bits = 64; /* narrowed after calibration */
     }
     L = &net->layers[nl + 1];
     L->kind = BNN_LAYER_LABELSELECT;
     snprintf(L->name, sizeof L->name, "top");
     L->top_k = 1;
+    if ((st = bnn_net_finalize(net, "generator"))) goto fail; /* shapes and types */
+    /* Calibrate thresholds front to back (each sees the calibrated layers before it). */
+    enum { N_CAL = 16 };
+    const struct bnn_shape *in = &net->layers[0].out;
+    uint8_t *cal = bnn__calloc((size_t)N_CAL * in->h * in->w * in->c, 1);
+    if (!cal) goto fail;
+    calib_images(&s, in, N_CAL, cal);
+    for (int32_t i = 1; i <= nl; i++) {
+        L = &net->layers[i];
+        if (L->kind == BNN_LAYER_MAXPOOL) continue;
+        if (L->act == BNN_ACT_RAW) continue;
+        if ((st = calibrate(net, i, cal, N_CAL))) { free(cal); goto fail; }
+        if (i == nl)
+            for (int32_t r = 10; r < L->mh; r++) L->thresholds[r] = L->mw + 1; /* padding rows never fire */
+        int64_t lo = L->thresholds[0], hi = L->thresholds[0];
+        for (int32_t r = 1; r < L->mh; r++) lo = BNN_MIN(lo, L->thresholds[r]), hi = BNN_MAX(hi, L->thresholds[r]);
+        L->thr_bits = 2;
+        while (lo < -((int64_t)1 << (L->thr_bits - 1)) || hi > ((int64_t)1 << (L->thr_bits - 1)) - 1) L->thr_bits++;
+    }
+    free(cal);
     if ((st = bnn_net_finalize(net, "generator"))) goto fail;
     *out = net;
     return BNN_OK;
