@@ -9,7 +9,7 @@ CC      ?= gcc
 OPT     ?= -O2 -g
 PKGS     = openblas jansson libzip zlib libpng stb
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter -fopenmp \
-           -Iinclude -Isrc $(shell pkg-config --cflags $(PKGS))
+           -Iinclude -Isrc -Itests $(shell pkg-config --cflags $(PKGS))
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -fopenmp -lm
 TEST_LDLIBS = $(shell pkg-config --libs cmocka)
 

@@ -1,0 +1,351 @@
+/* The executor: reference vs float engine on every layer of many random
+ * networks; thread-count and batch-size invariance; kernels vs a naive loop;
+ * the exact input quantisation and threshold rules. */
+#include "test-util.h"
+#include "kernels/kernels.h"
+#include "exec/plan-impl.h"
+#include "core/util.h"
+#include <math.h>
+
+static uint64_t rng = 88172645463325252ull;
+static uint64_t rnd(void)
+{
+    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+    return rng;
+}
+static int32_t rint_(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() % (uint64_t)(hi - lo + 1)); }
+
+/* Sets random weights and thresholds near the middle of the accumulator range. */
+static void fill_matrix(struct bnn_layer *L, int fixed_in, int32_t in_bits, int last)
+{
+    L->weights = calloc((size_t)L->mh * L->mw, 1);
+    for (size_t k = 0; k < (size_t)L->mh * L->mw; k++) L->weights[k] = (uint8_t)(rnd() & 1);
+    snprintf(L->weights_tensor, sizeof L->weights_tensor, "%.60s.W", L->name);
+    if (L->act == BNN_ACT_RAW) return;
+    snprintf(L->thresholds_tensor, sizeof L->thresholds_tensor, "%.60s.T", L->name);
+    L->thresholds = calloc((size_t)L->mh * L->n_thr, sizeof(int64_t));
+    double sd = fixed_in ? (double)(1 << (in_bits - 1)) * 0.6 * sqrt((double)L->mw) : sqrt((double)L->mw) / 2;
+    double mid = fixed_in ? 0 : L->mw / 2.0;
+    int32_t scale = 1 << L->thr_frac >> (fixed_in ? 0 : 0);
+    for (int32_t r = 0; r < L->mh; r++) {
+        int64_t prev = INT64_MIN;
+        for (int32_t t = 0; t < L->n_thr; t++) {
+            int64_t v = (int64_t)((mid + ((double)(rnd() % 2001) / 1000.0 - 1.0) * 1.5 * sd) * scale);
+            if (v < prev) v = prev;
+            L->thresholds[(size_t)r * L->n_thr + t] = prev = v;
+        }
+    }
+    L->thr_bits = 40;
+    (void)last;
+}
+
+/* A random chain: input, 1-3 convs (maybe a pool), 0-2 fcs, a last fc, labelselect. */
+static struct bnn_net *random_net(int variant)
+{
+    struct bnn_net *net = calloc(1, sizeof *net);
+    snprintf(net->name, sizeof net->name, "random%d", variant);
+    net->layers = calloc(16, sizeof *net->layers);
+    int32_t n = 0;
+    struct bnn_layer *L = &net->layers[n++];
+    snprintf(L->name, sizeof L->name, "in");
+    int fixed = variant % 3 == 0;
+    int conv = variant % 4 != 1;
+    L->out = (struct bnn_shape){rint_(conv ? 3 : 1, 9), rint_(conv ? 3 : 1, 9), rint_(1, variant % 5 == 0 ? 130 : 5)};
+    if (fixed) L->input = (struct bnn_input_spec){BNN_INPUT_FIXED, 0, rint_(2, 8), rint_(0, 7), rnd() & 1, -1, 1};
+    else L->input = (struct bnn_input_spec){.kind = BNN_INPUT_BINARY, .binarize_threshold = rint_(0, 256)};
+    if (fixed && L->input.frac >= L->input.bits) L->input.frac = L->input.bits - 1;
+    struct bnn_shape sh = L->out;
+    int first = 1;
+    int32_t n_conv = conv ? rint_(1, 3) : 0;
+    for (int32_t i = 0; i < n_conv; i++) {
+        L = &net->layers[n++];
+        snprintf(L->name, sizeof L->name, "conv%d", i);
+        L->kind = BNN_LAYER_CONV;
+        L->kernel = rint_(1, BNN_MIN(3, BNN_MIN(sh.h, sh.w)));
+        L->stride = rint_(1, 2);
+        L->pad = rint_(0, L->kernel - 1);
+        L->pad_value = fixed && first ? (net->layers[0].input.is_signed ? rint_(-2, 1) : rint_(0, 3)) : (int32_t)(rnd() & 1);
+        L->mh = rint_(1, variant % 7 == 0 ? 200 : 70);
+        L->mw = L->kernel * L->kernel * sh.c;
+        L->act = BNN_ACT_THRESHOLD;
+        L->n_thr = 1;
+        L->thr_frac = fixed && first ? rint_(0, 9) : 0;
+        fill_matrix(L, fixed && first, net->layers[0].input.bits, 0);
+        sh.h = (sh.h + 2 * L->pad - L->kernel) / L->stride + 1;
+        sh.w = (sh.w + 2 * L->pad - L->kernel) / L->stride + 1;
+        sh.c = L->mh;
+        first = 0;
+        if (rnd() % 3 == 0 && sh.h >= 2 && sh.w >= 2) {
+            L = &net->layers[n++];
+            snprintf(L->name, sizeof L->name, "pool%d", i);
+            L->kind = BNN_LAYER_MAXPOOL;
+            L->kernel = 2;
+            L->stride = rint_(1, 2);
+            sh.h = (sh.h - 2) / L->stride + 1;
+            sh.w = (sh.w - 2) / L->stride + 1;
+        }
+    }
+    int32_t n_fc = rint_(1, 3);
+    for (int32_t i = 0; i < n_fc; i++) {
+        int last = i == n_fc - 1;
+        L = &net->layers[n++];
+        snprintf(L->name, sizeof L->name, "fc%d", i);
+        L->kind = BNN_LAYER_FC;
+        L->in_pad = fixed && first ? 0 : rint_(0, 1) * rint_(1, 70);
+        L->in_pad_value = (int32_t)(rnd() & 1);
+        L->mh = last ? rint_(3, 80) : rint_(1, 300);
+        L->mw = sh.h * sh.w * sh.c + L->in_pad;
+        L->act = last && variant % 2 ? BNN_ACT_RAW : BNN_ACT_THRESHOLD;
+        L->n_thr = last && variant % 5 == 2 ? rint_(2, 7) : 1;
+        L->thr_frac = fixed && first ? rint_(0, 9) : 0;
+        fill_matrix(L, fixed && first, net->layers[0].input.bits, last);
+        sh = (struct bnn_shape){1, 1, L->mh};
+        first = 0;
+    }
+    L = &net->layers[n++];
+    snprintf(L->name, sizeof L->name, "top");
+    L->kind = BNN_LAYER_LABELSELECT;
+    net->n_classes = rint_(1, BNN_MIN(sh.c, 12));
+    L->top_k = rint_(1, BNN_MIN(net->n_classes, 3));
+    net->class_names = calloc((size_t)net->n_classes, sizeof(char *));
+    for (int32_t i = 0; i < net->n_classes; i++) {
+        net->class_names[i] = malloc(16);
+        snprintf(net->class_names[i], 16, "c%d", i);
+    }
+    net->n_layers = n;
+    return net;
+}
+
+static void test_ref_equals_float_every_layer(void **state)
+{
+    (void)state;
+    int nets = 0, layers = 0, values = 0;
+    for (int v = 0; v < 120; v++) {
+        struct bnn_net *net = random_net(v);
+        ASSERT_OK(bnn_net_finalize(net, "random"));
+        struct bnn_plan *ref, *flt;
+        struct bnn_plan_options o = {BNN_ENGINE_REF, 1}, of = {BNN_ENGINE_FLOAT, 1};
+        ASSERT_OK(bnn_plan_create(net, &o, &ref));
+        ASSERT_OK(bnn_plan_create(net, &of, &flt));
+        const struct bnn_shape in = net->layers[0].out;
+        size_t img = (size_t)in.h * in.w * in.c;
+        uint8_t *px = malloc(img);
+        for (int im = 0; im < 3; im++) {
+            for (size_t k = 0; k < img; k++) px[k] = (uint8_t)rnd();
+            ASSERT_OK(bnn_plan_run(ref, px, 1, NULL, NULL));
+            ASSERT_OK(bnn_plan_run(flt, px, 1, NULL, NULL));
+            for (int32_t li = 0; li < net->n_layers; li++) {
+                const struct bnn_layer *L = &net->layers[li];
+                size_t n = (size_t)L->out.h * L->out.w * L->out.c;
+                int32_t *a = malloc(n * 4), *b = malloc(n * 4);
+                ASSERT_OK(bnn_plan_layer_output(ref, li, a));
+                ASSERT_OK(bnn_plan_layer_output(flt, li, b));
+                for (size_t k = 0; k < n; k++)
+                    if (a[k] != b[k])
+                        fail_msg("net %d (%s), image %d, layer %d '%s' (%s, %dx%dx%d): first difference at value %zu "
+                                 "(y %zu, x %zu, c %zu): ref %d, float %d", v, net->name, im, li, L->name,
+                                 bnn_layer_kind_str(L->kind), L->out.h, L->out.w, L->out.c, k,
+                                 k / L->out.c / L->out.w, k / L->out.c % L->out.w, k % L->out.c, a[k], b[k]);
+                values += (int)n;
+                layers++;
+                free(a);
+                free(b);
+            }
+        }
+        free(px);
+        bnn_plan_free(ref);
+        bnn_plan_free(flt);
+        bnn_net_free(net);
+        nets++;
+    }
+    printf("  ref == float on %d random nets, %d layer outputs, %d values\n", nets, layers, values);
+}
+
+static void test_threads_and_batches_same_bits(void **state)
+{
+    (void)state;
+    for (int v = 0; v < 24; v++) {
+        struct bnn_net *net = random_net(v + 500);
+        ASSERT_OK(bnn_net_finalize(net, "random"));
+        const struct bnn_shape in = net->layers[0].out;
+        size_t img = (size_t)in.h * in.w * in.c;
+        const int32_t N = 13;
+        uint8_t *px = malloc(img * N);
+        for (size_t k = 0; k < img * N; k++) px[k] = (uint8_t)rnd();
+        int32_t *s1 = NULL, *s2 = NULL, ns = 0;
+        struct bnn_result r1[13], r2[13];
+        for (int threads = 1; threads <= 3; threads++) {
+            struct bnn_plan *p;
+            struct bnn_plan_options o = {BNN_ENGINE_REF, threads};
+            ASSERT_OK(bnn_plan_create(net, &o, &p));
+            ns = bnn_plan_n_scores(p);
+            int32_t *s = calloc((size_t)N * ns, 4);
+            struct bnn_result *r = threads == 1 ? r1 : r2;
+            if (threads == 1) {
+                for (int32_t i = 0; i < N; i++) ASSERT_OK(bnn_plan_run(p, px + i * img, 1, s + i * ns, r + i));
+                s1 = s;
+            } else {
+                ASSERT_OK(bnn_plan_run(p, px, N, s, r));
+                for (int32_t k = 0; k < N * ns; k++)
+                    if (s[k] != s1[k]) fail_msg("net %d: %d threads batch %d: image %d score %d: %d vs batch-1 %d", v,
+                                                threads, N, k / ns, k % ns, s[k], s1[k]);
+                for (int32_t i = 0; i < N; i++) assert_int_equal(r2[i].class_index, r1[i].class_index);
+                free(s);
+            }
+            s2 = s;
+            bnn_plan_free(p);
+        }
+        (void)s2;
+        free(s1);
+        free(px);
+        bnn_net_free(net);
+    }
+}
+
+static void test_kernels_vs_naive(void **state)
+{
+    (void)state;
+    int n_var;
+    const struct bnn_kernel_variant *vars = bnn__kernel_variants(&n_var);
+    for (int vi = 0; vi < n_var; vi++) {
+        if (!vars[vi].available()) {
+            printf("  skipped kernel variant %s: this CPU lacks it\n", vars[vi].k.isa);
+            continue;
+        }
+        for (int t = 0; t < 200; t++) {
+            int32_t m = rint_(1, 9), n = rint_(1, 9), mw = rint_(1, t % 10 == 0 ? 1100 : 200), kw = (mw + 63) / 64;
+            uint64_t *a = calloc((size_t)m * kw, 8), *w = calloc((size_t)n * kw, 8);
+            int32_t *x = calloc((size_t)m * mw, 4);
+            for (int32_t i = 0; i < m; i++)
+                for (int32_t c = 0; c < mw; c++) {
+                    if (rnd() & 1) a[i * kw + c / 64] |= 1ull << (c % 64);
+                    x[i * mw + c] = rint_(-128, 127);
+                }
+            for (int32_t j = 0; j < n; j++)
+                for (int32_t c = 0; c < mw; c++)
+                    if (rnd() & 1) w[j * kw + c / 64] |= 1ull << (c % 64);
+            int32_t *acc = calloc((size_t)m * n, 4), *acc2 = calloc((size_t)m * n, 4);
+            vars[vi].k.xnor_gemm(m, n, kw, a, kw, w, kw, mw, acc, n);
+            vars[vi].k.fixed_gemm(m, n, mw, x, mw, w, kw, acc2, n);
+            for (int32_t i = 0; i < m; i++)
+                for (int32_t j = 0; j < n; j++) {
+                    int32_t agree = 0, dot = 0;
+                    for (int32_t c = 0; c < mw; c++) {
+                        int ab = (a[i * kw + c / 64] >> (c % 64)) & 1, wb = (w[j * kw + c / 64] >> (c % 64)) & 1;
+                        agree += ab == wb;
+                        dot += wb ? x[i * mw + c] : -x[i * mw + c];
+                    }
+                    if (acc[i * n + j] != agree)
+                        fail_msg("%s xnor_gemm m=%d n=%d mw=%d: element (%d,%d) = %d, naive %d", vars[vi].k.isa, m, n,
+                                 mw, i, j, acc[i * n + j], agree);
+                    if (acc2[i * n + j] != dot)
+                        fail_msg("%s fixed_gemm m=%d n=%d k=%d: element (%d,%d) = %d, naive %d", vars[vi].k.isa, m, n,
+                                 mw, i, j, acc2[i * n + j], dot);
+                }
+            free(a), free(w), free(x), free(acc), free(acc2);
+        }
+    }
+}
+
+static void test_quantisation_rule(void **state)
+{
+    (void)state;
+    /* CNV's Q1.7 input: q = p-128 (p <= 127), p-127 (128..254), 127 (255). */
+    struct bnn_input_spec s = {BNN_INPUT_FIXED, 0, 8, 7, true, -1, 1};
+    for (int p = 0; p < 256; p++) {
+        int want = p <= 127 ? p - 128 : p <= 254 ? p - 127 : 127;
+        if (bnn__quantize_pixel(&s, (uint8_t)p) != want)
+            fail_msg("pixel %d -> %d, expected %d", p, bnn__quantize_pixel(&s, (uint8_t)p), want);
+    }
+    struct bnn_input_spec b = {.kind = BNN_INPUT_BINARY, .binarize_threshold = 128};
+    assert_int_equal(bnn__quantize_pixel(&b, 127), 0);
+    assert_int_equal(bnn__quantize_pixel(&b, 128), 1);
+    /* unsigned 4-bit, frac 2, range [0, 3]: v = 3p/255, q = round(4v) capped at 15 */
+    struct bnn_input_spec u = {BNN_INPUT_FIXED, 0, 4, 2, false, 0, 3};
+    assert_int_equal(bnn__quantize_pixel(&u, 0), 0);
+    assert_int_equal(bnn__quantize_pixel(&u, 255), 12);
+    assert_int_equal(bnn__quantize_pixel(&u, 11), 1); /* 4*3*11/255 = 0.517 -> 1 */
+    assert_int_equal(bnn__quantize_pixel(&u, 10), 0); /* 0.47 -> 0 */
+}
+
+static void test_threshold_rule(void **state)
+{
+    (void)state;
+    int64_t t[3] = {-5, 0, 7};
+    assert_int_equal(bnn__threshold_count(t, 3, -6, 0, 0), 0);
+    assert_int_equal(bnn__threshold_count(t, 3, -5, 0, 0), 1); /* T <= acc: equal fires */
+    assert_int_equal(bnn__threshold_count(t, 3, 7, 0, 0), 3);
+    /* T with 8 fraction bits against acc with 7: T <= 2 acc */
+    int64_t t8[1] = {201};
+    assert_int_equal(bnn__threshold_count(t8, 1, 100, 0, 1), 0);
+    assert_int_equal(bnn__threshold_count(t8, 1, 101, 0, 1), 1);
+}
+
+/* A network small enough to check by hand: 2x2x1 binary input, fc 4->2 with
+ * one padding column, thresholds 3 and 1, raw second layer. */
+static void test_hand_checked(void **state)
+{
+    (void)state;
+    struct bnn_net *net = calloc(1, sizeof *net);
+    net->n_layers = 4;
+    net->layers = calloc(4, sizeof *net->layers);
+    net->n_classes = 2;
+    net->class_names = calloc(2, sizeof(char *));
+    net->class_names[0] = strdup("a");
+    net->class_names[1] = strdup("b");
+    struct bnn_layer *L = net->layers;
+    snprintf(L[0].name, 64, "in");
+    L[0].out = (struct bnn_shape){2, 2, 1};
+    L[0].input = (struct bnn_input_spec){.kind = BNN_INPUT_BINARY, .binarize_threshold = 100};
+    snprintf(L[1].name, 64, "fc0");
+    L[1].kind = BNN_LAYER_FC;
+    L[1].mh = 2, L[1].mw = 5, L[1].in_pad = 1, L[1].in_pad_value = 0;
+    static const uint8_t w0[10] = {1, 1, 0, 0, 1, /* row 1 */ 0, 1, 0, 1, 0};
+    L[1].weights = malloc(10), memcpy(L[1].weights, w0, 10);
+    L[1].n_thr = 1, L[1].thr_bits = 8;
+    L[1].thresholds = malloc(16), L[1].thresholds[0] = 3, L[1].thresholds[1] = 1;
+    snprintf(L[2].name, 64, "fc1");
+    L[2].kind = BNN_LAYER_FC;
+    L[2].mh = 2, L[2].mw = 2, L[2].act = BNN_ACT_RAW;
+    static const uint8_t w1[4] = {1, 1, 0, 1};
+    L[2].weights = malloc(4), memcpy(L[2].weights, w1, 4);
+    snprintf(L[3].name, 64, "top");
+    L[3].kind = BNN_LAYER_LABELSELECT, L[3].top_k = 2;
+    ASSERT_OK(bnn_net_finalize(net, "hand"));
+    /* pixels 200, 50, 150, 10 -> bits 1 0 1 0, padded with 0: x = 1 0 1 0 0
+       row0 w = 1 1 0 0 1: agree at c0, c3 -> 2 -> 3 <= 2? no -> 0
+       row1 w = 0 1 0 1 0: agrees only at c4 -> 1 -> 1 <= 1 -> 1
+       fc1 x = 0 1: row0 w = 1 1 -> agree 1; row1 w = 0 1 -> agree 2. */
+    const uint8_t px[4] = {200, 50, 150, 10};
+    for (int e = 0; e < 2; e++) {
+        struct bnn_plan *p;
+        struct bnn_plan_options o = {(enum bnn_engine)e, 1};
+        ASSERT_OK(bnn_plan_create(net, &o, &p));
+        int32_t sc[2];
+        struct bnn_result r;
+        ASSERT_OK(bnn_plan_run(p, px, 1, sc, &r));
+        assert_int_equal(sc[0], 1);
+        assert_int_equal(sc[1], 2);
+        assert_int_equal(r.class_index, 1);
+        assert_int_equal(r.top[1], 0);
+        int32_t v[2];
+        ASSERT_OK(bnn_plan_layer_output(p, 1, v));
+        assert_int_equal(v[0], 0);
+        assert_int_equal(v[1], 1);
+        bnn_plan_free(p);
+    }
+    bnn_net_free(net);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_quantisation_rule),
+        cmocka_unit_test(test_threshold_rule),
+        cmocka_unit_test(test_hand_checked),
+        cmocka_unit_test(test_kernels_vs_naive),
+        cmocka_unit_test(test_ref_equals_float_every_layer),
+        cmocka_unit_test(test_threads_and_batches_same_bits),
+    };
+    return cmocka_run_group_tests_name("exec", tests, NULL, NULL);
+}
