@@ -93,9 +93,9 @@ static enum bnn_status load_weights(struct ctx *c, struct bnn_layer *L, const ch
                     L->kind == BNN_LAYER_CONV ? " or (rows, k, k, in_channels)" : "");
     }
     if (a.dtype == BNN_DT_F32 || a.dtype == BNN_DT_F64) {
+        const char *dt = bnn_dtype_str(a.dtype);
         bnn_array_free(&a);
-        return PERR("%s: %s: tensor '%s' is %s; weights must be bool/uint8 {0,1} or int8 {-1,+1}", c->path, at, tn,
-                    a.dtype == BNN_DT_F32 ? "float32" : "float64");
+        return PERR("%s: %s: tensor '%s' is %s; weights must be bool/uint8 {0,1} or int8 {-1,+1}", c->path, at, tn, dt);
     }
     L->weights = malloc((size_t)a.count);
     if (!L->weights) { bnn_array_free(&a); return bnn_error(BNN_ERR_NOMEM, "out of memory"); }

@@ -1,0 +1,337 @@
+/* The CLI end to end: help and JSON output, and a corpus of bad inputs, each
+ * of which must give one clear line naming the file and field, a non-zero
+ * exit, no crash, and no output file left behind. */
+#include <jansson.h>
+#include <sys/wait.h>
+#include <zlib.h>
+
+#include "test-util.h"
+
+static const char *bin;
+static char *base_json; /* text of a valid network */
+
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+    s[n] = 0;
+    fclose(f);
+    return s;
+}
+
+/* Runs `bin ARGS`, returns the exit status; output (stdout+stderr) in out. */
+static int run(char *out, size_t cap, const char *fmt, ...)
+{
+    char args[8192], cmd[9000];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    snprintf(cmd, sizeof cmd, "%s %s 2>&1 </dev/null", bin, args);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = fread(out, 1, cap - 1, p);
+    out[n] = 0;
+    int st = pclose(p);
+    if (WIFSIGNALED(st)) fail_msg("'%s' crashed with signal %d: %s", args, WTERMSIG(st), out);
+    return WEXITSTATUS(st);
+}
+
+/* Writes base_json with `from` replaced by `to` (first occurrence) to NAME. */
+static const char *mutate(const char *name, const char *from, const char *to)
+{
+    const char *at = strstr(base_json, from);
+    if (!at) fail_msg("mutation '%s' not found in the base network", from);
+    size_t a = (size_t)(at - base_json), len = strlen(base_json);
+    char *s = malloc(len + strlen(to) + 1);
+    memcpy(s, base_json, a);
+    strcpy(s + a, to);
+    strcat(s, at + strlen(from));
+    const char *p = test_path(name);
+    test_write(p, s, strlen(s));
+    free(s);
+    return p;
+}
+
+static void expect_error(const char *what, int status, const char *out, const char *substr, int want_status)
+{
+    if (status == 0) fail_msg("%s: exit 0, expected failure; output: %s", what, out);
+    if (want_status && status != want_status) fail_msg("%s: exit %d, expected %d: %s", what, status, want_status, out);
+    const char *nl = strchr(out, '\n');
+    if (!nl || nl[1]) fail_msg("%s: expected exactly one line of output, got: %s", what, out);
+    if (strncmp(out, "bnnsim: ", 8) != 0) fail_msg("%s: message does not start with 'bnnsim: ': %s", what, out);
+    if (!strstr(out, substr)) fail_msg("%s: message lacks '%s': %s", what, substr, out);
+}
+
+static int cases_run;
+
+/* A network case: the JSON at `json` with the digits sample. */
+static void net_case(const char *what, const char *json, const char *substr)
+{
+    char out[8192];
+    const char *res = test_path("result.json");
+    remove(res);
+    int st = run(out, sizeof out, "run --net %s --input data/samples/digits.idx3-ubyte --json -o %s", json, res);
+    expect_error(what, st, out, substr, 1);
+    if (test_exists(res)) fail_msg("%s: output file %s was left behind", what, res);
+    cases_run++;
+}
+
+static void input_case(const char *what, const char *input, const char *substr)
+{
+    char out[8192];
+    const char *res = test_path("result.json");
+    remove(res);
+    int st = run(out, sizeof out, "--net %s --input %s --json -o %s", test_path("base.json"), input, res);
+    expect_error(what, st, out, substr, 1);
+    if (test_exists(res)) fail_msg("%s: output file %s was left behind", what, res);
+    cases_run++;
+}
+
+static void fold_case(const char *what, const char *fold_text, const char *substr)
+{
+    char out[8192];
+    const char *f = test_path("fold.json");
+    test_write(f, fold_text, strlen(fold_text));
+    int st = run(out, sizeof out, "--net %s --fold %s --input data/samples/digits.idx3-ubyte", test_path("base.json"), f);
+    expect_error(what, st, out, substr, 1);
+    cases_run++;
+}
+
+static void write_npz_with(const char *name, const char *tensor, struct bnn_array *bad)
+{
+    /* The base tensors, with one replaced. */
+    struct bnn_net *net;
+    ASSERT_OK(bnn_net_load(test_path("base.json"), &net));
+    const char *names[16];
+    struct bnn_array arrs[16];
+    int n = 0;
+    for (int32_t i = 0; i < net->n_layers; i++) {
+        struct bnn_layer *L = &net->layers[i];
+        if (!L->weights) continue;
+        names[n] = L->weights_tensor;
+        arrs[n++] = (struct bnn_array){BNN_DT_U8, 2, {L->mh, L->mw}, (int64_t)L->mh * L->mw, L->weights};
+        names[n] = L->thresholds_tensor;
+        arrs[n++] = (struct bnn_array){BNN_DT_I64, 1, {L->mh}, L->mh, L->thresholds};
+    }
+    for (int k = 0; k < n; k++)
+        if (strcmp(names[k], tensor) == 0) arrs[k] = *bad;
+    ASSERT_OK(bnn_npz_write(test_path(name), n, names, arrs));
+    bnn_net_free(net);
+}
+
+static void test_bad_networks(void **state)
+{
+    (void)state;
+    net_case("malformed JSON", mutate("m1.json", "\"layers\"", "\"layers\" ["), "JSON syntax error");
+    test_write(test_path("m2.json"), "[1, 2]", 6);
+    net_case("top level not an object", test_path("m2.json"), "top level must be a JSON object");
+    net_case("unknown top-level key", mutate("m3.json", "\"name\"", "\"nmae\": 1, \"name\""), "nmae: unknown key");
+    const char *nolayers = "{\"format\": \"bnnsim-net\", \"version\": 1, \"name\": \"x\", \"classes\": [\"a\"]}";
+    test_write(test_path("m4.json"), nolayers, strlen(nolayers));
+    net_case("missing layers", test_path("m4.json"), "layers: must be an array");
+    net_case("unknown layer type", mutate("m5.json", "\"type\": \"fc\"", "\"type\": \"fcc\""), "unknown layer type \"fcc\"");
+    net_case("unknown layer key", mutate("m6.json", "\"out_features\": 256", "\"out_features\": 256, \"bogus\": 1"),
+             "layers[1] 'fc0'.bogus: unknown key");
+    net_case("string for integer", mutate("m7.json", "\"out_features\": 256", "\"out_features\": \"256\""),
+             "out_features: must be an integer");
+    net_case("missing tensor", mutate("m8.json", "\"fc1.W\"", "\"fc9.W\""), "tensor 'fc9.W' not found");
+    net_case("wrong weight shape", mutate("m9.json", "\"out_features\": 256", "\"out_features\": 128"),
+             "tensor 'fc0.W' has shape (256, 832), expected (128, 832)");
+    net_case("threshold out of range", mutate("m10.json", "\"threshold_bits\": ", "\"threshold_bits\": 3, \"x\": "),
+             "unknown key");
+    {
+        const char *at = strstr(base_json, "\"threshold_bits\": ");
+        char from[64];
+        snprintf(from, sizeof from, "%.*s", (int)(strchr(at, '\n') - at), at);
+        net_case("threshold out of range", mutate("m11.json", from, "\"threshold_bits\": 3"), "out of range for threshold_bits 3");
+    }
+    net_case("more classes than rows", mutate("m12.json", "\"classes\": [", "\"classes\": [\"x\", "),
+             "11 class names but the last layer 'fc3' has only 10 rows");
+    net_case("npz missing", mutate("m13.json", "\"tensors\": \"base.npz\"", "\"tensors\": \"nope.npz\""), "nope.npz: cannot read");
+    {
+        char *npz = read_text(test_path("base.npz"));
+        struct stat sb;
+        stat(test_path("base.npz"), &sb);
+        test_write(test_path("trunc.npz"), npz, (size_t)sb.st_size / 2);
+        net_case("truncated npz", mutate("m14.json", "\"tensors\": \"base.npz\"", "\"tensors\": \"trunc.npz\""),
+                 "trunc.npz: cannot read as .npz");
+        for (long k = sb.st_size / 4; k < sb.st_size / 4 + 64; k++) npz[k] ^= 0x5a;
+        test_write(test_path("flip.npz"), npz, (size_t)sb.st_size);
+        net_case("corrupt npz member", mutate("m15.json", "\"tensors\": \"base.npz\"", "\"tensors\": \"flip.npz\""),
+                 "flip.npz");
+        free(npz);
+    }
+    net_case("wrong format tag", mutate("m16.json", "\"bnnsim-net\"", "\"bnnsim-nat\""), "format: must be \"bnnsim-net\"");
+    net_case("labelselect k out of range", mutate("m17.json", "\"k\": 1", "\"k\": 20"), "k: 20 out of range");
+    net_case("binarize threshold out of range", mutate("m18.json", "\"binarize_threshold\": 128", "\"binarize_threshold\": 300"),
+             "binarize_threshold: 300 out of range");
+    net_case("duplicate key", mutate("m19.json", "\"name\"", "\"version\": 1, \"name\""), "duplicate");
+    {
+        uint8_t *w = calloc(256 * 832, 1);
+        w[5 * 832 + 7] = 2;
+        struct bnn_array a = {BNN_DT_U8, 2, {256, 832}, 256 * 832, w};
+        write_npz_with("w2.npz", "fc0.W", &a);
+        net_case("weight value 2", mutate("m20.json", "\"tensors\": \"base.npz\"", "\"tensors\": \"w2.npz\""),
+                 "element 4167 (row 5, column 7) is 2");
+        float *fw = calloc(256 * 832, sizeof(float));
+        struct bnn_array f = {BNN_DT_F32, 2, {256, 832}, 256 * 832, fw};
+        write_npz_with("wf.npz", "fc0.W", &f);
+        net_case("float weights", mutate("m21.json", "\"tensors\": \"base.npz\"", "\"tensors\": \"wf.npz\""),
+                 "tensor 'fc0.W' is float32");
+        struct bnn_array t = {BNN_DT_F32, 1, {256}, 256, fw};
+        write_npz_with("tf.npz", "fc0.T", &t);
+        net_case("float thresholds", mutate("m22.json", "\"tensors\": \"base.npz\"", "\"tensors\": \"tf.npz\""),
+                 "tensor 'fc0.T' must hold integers");
+        int64_t *th = calloc(100, 8);
+        struct bnn_array ts = {BNN_DT_I64, 1, {100}, 100, th};
+        write_npz_with("ts.npz", "fc1.T", &ts);
+        net_case("threshold shape", mutate("m23.json", "\"tensors\": \"base.npz\"", "\"tensors\": \"ts.npz\""),
+                 "tensor 'fc1.T' must have shape (256,)");
+        free(w), free(fw), free(th);
+    }
+    net_case("missing net file", test_path("does-not-exist.json"), "does-not-exist.json: cannot read");
+    printf("  %d bad-network cases\n", cases_run);
+}
+
+static void test_bad_inputs(void **state)
+{
+    (void)state;
+    static const uint8_t png_head[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R', 1, 2, 3};
+    test_write(test_path("bad.png"), png_head, sizeof png_head);
+    input_case("corrupt PNG", test_path("bad.png"), "bad.png: cannot decode image");
+    uint8_t idx[16 + 784 * 2] = {0, 0, 8, 3, 0, 0, 0, 10, 0, 0, 0, 28, 0, 0, 0, 28};
+    test_write(test_path("short.idx"), idx, sizeof idx);
+    input_case("truncated IDX", test_path("short.idx"), "short.idx: truncated IDX data: header says 10 images");
+    uint8_t *rec = calloc(3073 * 2, 1);
+    test_write(test_path("short.bin"), rec, 3073 * 2 - 5);
+    input_case("truncated CIFAR record", test_path("short.bin"), "short.bin: CIFAR-10 file size 6141 is not a multiple");
+    free(rec);
+    uint8_t idx2[16 + 784] = {0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 32, 0, 0, 0, 24};
+    test_write(test_path("wrong.idx"), idx2, sizeof idx2);
+    input_case("IDX of the wrong size", test_path("wrong.idx"), "IDX images are 32x24x1 but the network takes 28x28x1");
+    struct bnn_array a = {BNN_DT_U8, 3, {2, 20, 20}, 800, calloc(800, 1)};
+    ASSERT_OK(bnn_npy_write(test_path("small.npy"), &a));
+    free(a.data);
+    input_case("npy of the wrong shape", test_path("small.npy"), ".npy images are 20x20x1");
+    /* a gzip stream cut short */
+    gzFile g = gzopen(test_path("full.gz"), "wb");
+    uint8_t big[16 + 784 * 20] = {0, 0, 8, 3, 0, 0, 0, 20, 0, 0, 0, 28, 0, 0, 0, 28};
+    for (size_t k = 16; k < sizeof big; k++) big[k] = (uint8_t)(k * 2654435761u >> 13);
+    gzwrite(g, big, sizeof big);
+    gzclose(g);
+    char *gz = read_text(test_path("full.gz"));
+    struct stat sb;
+    stat(test_path("full.gz"), &sb);
+    test_write(test_path("cut.gz"), gz, (size_t)sb.st_size / 2);
+    free(gz);
+    input_case("truncated gzip IDX", test_path("cut.gz"), "cut.gz");
+    test_write(test_path("notes.txt"), "hello\n", 6);
+    input_case("unknown format", test_path("notes.txt"), "notes.txt: unknown input format");
+    input_case("missing input", test_path("nope.idx"), "nope.idx: cannot open");
+}
+
+static void test_bad_folds(void **state)
+{
+    (void)state;
+    fold_case("PE does not divide", "{\"MVAU_hls_0\": {\"PE\": 7, \"SIMD\": 64}}", "MVAU_hls_0 (layer 'fc0'): PE=7 does not divide MH=256");
+    fold_case("SIMD does not divide", "{\"MVAU_hls_1\": {\"PE\": 1, \"SIMD\": 100}}", "SIMD=100 does not divide MW=256");
+    fold_case("typo in node name", "{\"MVA_hls_3\": {\"PE\": 2}}", "\"MVA_hls_3\": unknown node name");
+    fold_case("SIMD < 1", "{\"MVAU_hls_2\": {\"SIMD\": 0}}", "MVAU_hls_2.SIMD: must be an integer >= 1");
+    fold_case("unknown key", "{\"MVAU_hls_2\": {\"PEE\": 4}}", "MVAU_hls_2.PEE: unknown key");
+    fold_case("node beyond the net", "{\"MVAU_hls_9\": {\"PE\": 1}}", "only 4 matrix layers");
+    fold_case("malformed", "{\"MVAU_hls_0\": ", "JSON syntax error");
+}
+
+static void test_import_failures_leave_nothing(void **state)
+{
+    (void)state;
+    char out[8192];
+    char o[4200];
+    snprintf(o, sizeof o, "%s", test_path("imp.json"));
+    int st = run(out, sizeof out, "import bnn-pynq --network lfcW1A1 %s -o %s", test_path("no-such-dir"), o);
+    expect_error("import from a missing dir", st, out, "classes.txt: cannot open", 1);
+    mkdir(test_path("fake"), 0777);
+    test_write(test_path("fake/classes.txt"), "0\n1\n", 4);
+    test_write(test_path("fake/0-0-weights.bin"), "1234567", 7);
+    st = run(out, sizeof out, "import bnn-pynq --network lfcW1A1 %s -o %s", test_path("fake"), o);
+    expect_error("import a truncated weight file", st, out, "0-0-weights.bin: size 7 is not a whole number", 1);
+    if (test_exists(o) || test_exists(test_path("imp.npz")) || test_exists(test_path("imp.fold.json")))
+        fail_msg("a failed import left files behind");
+    st = run(out, sizeof out, "import bnn-pynq --network vggW1A1 %s -o %s", test_path("fake"), o);
+    expect_error("unknown network", st, out, "unknown BNN-PYNQ network 'vggW1A1'", 2);
+    st = run(out, sizeof out, "run --net data/sfc.json --input data/samples/digits.idx3-ubyte --bogus");
+    expect_error("unknown option", st, out, "unknown option '--bogus'", 2);
+    st = run(out, sizeof out, "run --input data/samples/digits.idx3-ubyte");
+    expect_error("missing --net", st, out, "--net is required", 2);
+}
+
+static void test_help_and_json(void **state)
+{
+    (void)state;
+    static char out[1 << 20];
+    assert_int_equal(run(out, sizeof out, "--help"), 0);
+    assert_non_null(strstr(out, "Usage:"));
+    assert_int_equal(run(out, sizeof out, "run --help"), 0);
+    assert_non_null(strstr(out, "--engine"));
+    assert_int_equal(run(out, sizeof out, "--version"), 0);
+    assert_non_null(strstr(out, BNNSIM_VERSION));
+    for (int e = 0; e < 2; e++) {
+        int st = run(out, sizeof out, "--net data/cnv.json --fold data/cnv-fix.fold.json --engine %s --json --input "
+                     "data/samples/shapes.cifar10.bin data/samples/stripes.png", e ? "float" : "ref");
+        if (st) fail_msg("run failed: %s", out);
+        json_error_t je;
+        json_t *doc = json_loads(out, 0, &je);
+        if (!doc) fail_msg("--json output does not parse: %s", je.text);
+        json_t *imgs = json_object_get(doc, "images");
+        assert_int_equal(json_array_size(imgs), 5);
+        for (size_t i = 0; i < 5; i++) {
+            json_t *im = json_array_get(imgs, i);
+            assert_true(json_is_integer(json_object_get(im, "class")));
+            assert_int_equal(json_array_size(json_object_get(im, "scores")), 10);
+        }
+        json_t *fold = json_object_get(doc, "fold");
+        assert_int_equal(json_integer_value(json_object_get(fold, "max_cycles")), 16384);
+        json_decref(doc);
+    }
+    /* -o writes the same document; --dump writes one .npy per layer */
+    const char *res = test_path("ok.json");
+    assert_int_equal(run(out, sizeof out, "--net data/lfc.json --input data/samples/digits.idx3-ubyte --json -o %s --dump %s",
+                         res, test_path("dump")), 0);
+    assert_true(test_exists(res));
+    struct bnn_array a;
+    ASSERT_OK(bnn_npy_read(test_path("dump/01-fc0.npy"), &a));
+    assert_int_equal(a.dtype, BNN_DT_U8);
+    assert_int_equal(a.ndim, 3);
+    assert_int_equal(a.shape[2], 1024);
+    bnn_array_free(&a);
+}
+
+int main(void)
+{
+    bin = getenv("BNNSIM_BIN");
+    if (!bin) bin = "build/bnnsim";
+    struct bnn_gen_options g = {BNN_TOPO_SFC, 3, 48, 10};
+    struct bnn_net *net;
+    if (bnn_net_generate(&g, &net) || bnn_net_save(net, test_path("base.json"))) {
+        fprintf(stderr, "cannot make the base network: %s\n", bnn_last_error());
+        return 1;
+    }
+    bnn_net_free(net);
+    base_json = read_text(test_path("base.json"));
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_help_and_json),
+        cmocka_unit_test(test_bad_networks),
+        cmocka_unit_test(test_bad_inputs),
+        cmocka_unit_test(test_bad_folds),
+        cmocka_unit_test(test_import_failures_leave_nothing),
+    };
+    int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+    free(base_json);
+    return rc;
+}
