@@ -8,9 +8,13 @@ BUILD   ?= build
 CC      ?= gcc
 OPT     ?= -O2 -g
 PKGS     = openblas jansson libzip zlib libpng stb
+# '=' (not ':='): pkg-config runs when a recipe needs the flags, so
+# 'make deps run' works on a machine where deps has just installed them.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter -fopenmp \
-           -Iinclude -Isrc -Itests $(shell pkg-config --cflags $(PKGS))
-LDLIBS  += $(shell pkg-config --libs $(PKGS)) -fopenmp -lm
+           -Iinclude -Isrc -Itests $(PKG_CFLAGS)
+LDLIBS  += $(PKG_LIBS) -fopenmp -lm
 TEST_LDLIBS = $(shell pkg-config --libs cmocka)
 
 SAN ?=

@@ -116,12 +116,39 @@ static void test_inputs_read_back(void **state)
     bnn_images_free(&m);
 }
 
+/* Debian's dataset-fashion-mnist: the real 10,000-image test set, gzip IDX. */
+static void test_fashion_mnist(void **state)
+{
+    (void)state;
+    const char *dir = "/usr/share/datasets/fashion-mnist";
+    char img[256], lab[256];
+    snprintf(img, sizeof img, "%s/t10k-images-idx3-ubyte.gz", dir);
+    snprintf(lab, sizeof lab, "%s/t10k-labels-idx1-ubyte.gz", dir);
+    if (!test_exists(img)) {
+        printf("  %s absent (apt-get install dataset-fashion-mnist): skipped\n", img);
+        skip();
+        return;
+    }
+    struct bnn_images m = {0};
+    ASSERT_OK(bnn_images_append_file(&m, img, 28, 28, 1));
+    assert_int_equal(m.n, 10000);
+    ASSERT_OK(bnn_images_set_labels(&m, lab, 0, m.n));
+    int count[10] = {0};
+    for (int i = 0; i < m.n; i++) {
+        assert_true(m.labels[i] >= 0 && m.labels[i] < 10);
+        count[m.labels[i]]++;
+    }
+    for (int c = 0; c < 10; c++) assert_int_equal(count[c], 1000); /* the test set is balanced */
+    bnn_images_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_npy_roundtrip_all_dtypes),
         cmocka_unit_test(test_npz_roundtrip),
         cmocka_unit_test(test_inputs_read_back),
+        cmocka_unit_test(test_fashion_mnist),
     };
     return cmocka_run_group_tests_name("io", tests, NULL, NULL);
 }
