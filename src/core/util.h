@@ -27,6 +27,14 @@ void bnn__bits_copy(uint64_t *dst, int64_t dst_o, const uint64_t *src, int64_t s
 /* Sets n bits of dst from bit o to v. */
 void bnn__bits_fill(uint64_t *dst, int64_t o, int64_t n, int v);
 
+/* Smallest signed two's complement width (>= 2) holding every value in [lo, hi]. */
+static inline int32_t bnn__signed_bits(int64_t lo, int64_t hi)
+{
+    int32_t b = 2;
+    while (b < 64 && (lo < -((int64_t)1 << (b - 1)) || hi > ((int64_t)1 << (b - 1)) - 1)) b++;
+    return b;
+}
+
 /* Floor division for a possibly negative numerator, positive divisor. */
 static inline int64_t bnn__floordiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 

@@ -105,9 +105,7 @@ static enum bnn_status read_layer(const char *dir, int32_t li, const struct spec
             lo = BNN_MIN(lo, L->thresholds[r]);
             hi = BNN_MAX(hi, L->thresholds[r]);
         }
-        L->thr_bits = 2;
-        while (L->thr_bits < 64 && (lo < -((int64_t)1 << (L->thr_bits - 1)) || hi > ((int64_t)1 << (L->thr_bits - 1)) - 1))
-            L->thr_bits++;
+        L->thr_bits = bnn__signed_bits(lo, hi);
     }
     return BNN_OK;
 }

@@ -211,8 +211,7 @@ enum bnn_status bnn_net_generate(const struct bnn_gen_options *opt, struct bnn_n
             for (int32_t r = 10; r < L->mh; r++) L->thresholds[r] = L->mw + 1; /* padding rows never fire */
         int64_t lo = L->thresholds[0], hi = L->thresholds[0];
         for (int32_t r = 1; r < L->mh; r++) lo = BNN_MIN(lo, L->thresholds[r]), hi = BNN_MAX(hi, L->thresholds[r]);
-        L->thr_bits = 2;
-        while (lo < -((int64_t)1 << (L->thr_bits - 1)) || hi > ((int64_t)1 << (L->thr_bits - 1)) - 1) L->thr_bits++;
+        L->thr_bits = bnn__signed_bits(lo, hi);
     }
     free(cal);
     if ((st = bnn_net_finalize(net, "generator"))) goto fail;

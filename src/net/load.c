@@ -117,13 +117,6 @@ static enum bnn_status load_weights(struct ctx *c, struct bnn_layer *L, const ch
     return BNN_OK;
 }
 
-static int bits_needed(int64_t lo, int64_t hi)
-{
-    for (int b = 2; b < 64; b++)
-        if (lo >= -((int64_t)1 << (b - 1)) && hi <= ((int64_t)1 << (b - 1)) - 1) return b;
-    return 64;
-}
-
 static enum bnn_status load_thresholds(struct ctx *c, struct bnn_layer *L, const char *at, int bits_given)
 {
     struct bnn_array a;
@@ -158,7 +151,7 @@ static enum bnn_status load_thresholds(struct ctx *c, struct bnn_layer *L, const
         hi = BNN_MAX(hi, v);
     }
     bnn_array_free(&a);
-    if (!bits_given) L->thr_bits = bits_needed(lo, hi);
+    if (!bits_given) L->thr_bits = bnn__signed_bits(lo, hi);
     return BNN_OK;
 }
 
