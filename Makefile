@@ -81,7 +81,9 @@ bench: $(BIN)
 # Regenerates the bundled networks and samples from their generators.
 data: $(BIN)
 	$(BIN) gen net --topology sfc -o data/sfc.json
+	$(BIN) gen net --topology sfc --in-pad 0 -o data/sfc784.json
 	$(BIN) gen net --topology lfc --out-rows 16 -o data/lfc.json
+	$(BIN) gen net --topology lfc -o data/lfc10.json
 	$(BIN) gen net --topology cnv -o data/cnv.json
 	$(BIN) gen samples -o data/samples
 

@@ -11,5 +11,6 @@
 #include "bnnsim/io.h"
 #include "bnnsim/fold.h"
 #include "bnnsim/import.h"
+#include "bnnsim/hw.h"
 
 #endif

@@ -127,7 +127,7 @@ struct bnn_sim_link_stats {
 };
 
 struct bnn_sim_options {
-    int32_t frames;        /* frames to push through (default 8) */
+    int32_t frames;        /* frames to push through (default 16) */
     int64_t max_cycles;    /* 0: no limit besides deadlock detection */
     int64_t trace_cycles;  /* bin node states and FIFO occupancy over the first N cycles (for the picture) */
     int32_t trace_bins;    /* number of bins (default 1000) */

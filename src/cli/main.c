@@ -75,6 +75,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "import") == 0) return bnn_cmd_import(argc - 1, argv + 1);
     if (strcmp(cmd, "gen") == 0) return bnn_cmd_gen(argc - 1, argv + 1);
     if (strcmp(cmd, "info") == 0) return bnn_cmd_info(argc - 1, argv + 1);
+    if (strcmp(cmd, "perf") == 0) return bnn_cmd_perf(argc - 1, argv + 1);
     if (cmd[0] == '-') return bnn_cmd_run(argc, argv); /* bnnsim --net ... */
     return bnn_cli_usage_error("unknown command '%s'", cmd);
 }

@@ -1,0 +1,548 @@
+/* Cycle-by-cycle simulation of the node chain.
+ *
+ * Every node is an II=1 loop, as HLS builds it: each iteration (one cycle)
+ * may read one word from its input and may write one word to its output,
+ * and it stalls as a whole when a word it needs is missing or its output is
+ * full. What an iteration reads and writes follows the node's hardware loop
+ * nest (finn-hlslib's MVAU reads only while nf == 0 and writes when sf
+ * wraps, ...). Links are FIFOs with a registered output (a word written in
+ * cycle t is readable in t + 1, room freed in t is writable in t + 1) or
+ * ping-pong frame buffers (a frame is readable once fully written; a
+ * buffer is free once its frame is fully read).
+ *
+ * Time advances by events: a node sleeps through iterations that move no
+ * data (an MVAU between outputs when nf > 0), and a stalled node sleeps
+ * until its link changes. Nothing ever polls. */
+#include <math.h>
+#include <stdio.h>
+
+#include "bnnsim/hw.h"
+#include "core/util.h"
+
+#define NEVER INT64_MAX
+
+struct chan {
+    enum bnn_link_kind kind;
+    int64_t depth, wpf_in, wpf_out;
+    int64_t nw, nr, last_w, last_r;
+    int64_t max_occ;
+    int32_t reader_waits, writer_waits; /* node index or -1 */
+    int32_t idx;
+};
+
+struct bucket { /* the DMA's memory port, shared by both directions */
+    int64_t t;      /* free again at this cycle */
+    int64_t last;   /* cycle of the last word moved */
+    int64_t count, burst;
+    double gap, debt; /* idle cycles owed per burst, and the fraction carried */
+};
+
+struct snode {
+    const struct bnn_hw_node *hw;
+    enum bnn_hw_kind kind;
+    struct chan *in, *out;
+    int64_t wake;
+    int32_t state;
+    int64_t since;
+    int64_t frame;
+    /* loop position */
+    int64_t it, reads, writes;
+    int32_t sf, nf, v, SF, NF;
+    int64_t bits;       /* DWC */
+    int64_t b, j;       /* MAXPOOL block and position in it */
+    /* fixed per kind */
+    int64_t T, F, M, wb, rb, word_bytes;
+    struct bnn_sim_node_stats st;
+};
+
+struct sim {
+    const struct bnn_hw_pipeline *p;
+    int32_t n;
+    struct snode *nodes;
+    struct chan *chans;
+    struct bucket dma;
+    int64_t now, frames;
+    struct bnn_sim_result *r;
+    int64_t tbw; /* trace bin width */
+    int64_t out_waiting; /* bytes the output DMA waits for: it goes first */
+};
+
+static int64_t occ(const struct chan *c, int64_t now)
+{
+    (void)now;
+    if (c->kind == BNN_LINK_FIFO) return c->nw - c->nr;
+    return c->nw / c->wpf_in + (c->nw % c->wpf_in != 0) - c->nr / c->wpf_out;
+}
+
+static int can_read(const struct chan *c, int64_t now)
+{
+    int64_t nw = c->nw - (c->last_w == now);
+    if (c->kind == BNN_LINK_FIFO) return nw > c->nr;
+    return nw / c->wpf_in > c->nr / c->wpf_out;
+}
+
+static int can_write(const struct chan *c, int64_t now)
+{
+    int64_t nr = c->nr - (c->last_r == now);
+    if (c->kind == BNN_LINK_FIFO) return c->nw - nr < c->depth;
+    return c->nw / c->wpf_in - nr / c->wpf_out < c->depth;
+}
+
+static void trace_link(struct sim *s, const struct chan *c)
+{
+    if (s->now >= s->r->trace_cycles) return;
+    int64_t *b = &s->r->link_bins[(int64_t)c->idx * s->r->trace_bins + s->now / s->tbw];
+    int64_t o = occ(c, s->now);
+    if (o > *b) *b = o;
+}
+
+static void wake_at(struct sim *s, int32_t i, int64_t t)
+{
+    if (s->nodes[i].wake > t) s->nodes[i].wake = t;
+}
+
+static void push(struct sim *s, struct chan *c)
+{
+    c->nw++;
+    c->last_w = s->now;
+    int64_t o = occ(c, s->now);
+    if (o > c->max_occ) c->max_occ = o;
+    if (s->r->trace_cycles) trace_link(s, c);
+    if (c->reader_waits >= 0) {
+        wake_at(s, c->reader_waits, s->now + 1);
+        c->reader_waits = -1;
+    }
+}
+
+static void pop(struct sim *s, struct chan *c)
+{
+    c->nr++;
+    c->last_r = s->now;
+    if (s->r->trace_cycles) trace_link(s, c);
+    if (c->writer_waits >= 0) {
+        wake_at(s, c->writer_waits, s->now + 1);
+        c->writer_waits = -1;
+    }
+}
+
+static void close_state(struct sim *s, struct snode *n, int32_t idx, int64_t until)
+{
+    int64_t d = until - n->since;
+    if (d <= 0) return;
+    int64_t *c = n->state == BNN_ST_BUSY ? &n->st.busy : n->state == BNN_ST_STALL_IN ? &n->st.stall_in
+                 : n->state == BNN_ST_STALL_OUT ? &n->st.stall_out : &n->st.idle;
+    *c += d;
+    int64_t tc = s->r->trace_cycles;
+    if (!tc || n->since >= tc) return;
+    int64_t end = until < tc ? until : tc;
+    for (int64_t t = n->since; t < end;) {
+        int64_t bin = t / s->tbw, bend = (bin + 1) * s->tbw;
+        if (bend > end) bend = end;
+        s->r->node_bins[((int64_t)idx * s->r->trace_bins + bin) * 4 + n->state] += bend - t;
+        t = bend;
+    }
+}
+
+static void set_state(struct sim *s, struct snode *n, int32_t st)
+{
+    if (n->state == st) return;
+    close_state(s, n, (int32_t)(n - s->nodes), s->now);
+    n->state = st;
+    n->since = s->now;
+}
+
+/* What the current iteration does: read? write? If neither, how many such
+ * iterations follow (to sleep through them at once). */
+static void plan(const struct snode *n, int *rd, int *wr, int64_t *skip)
+{
+    const struct bnn_hw_node *h = n->hw;
+    *rd = *wr = 0;
+    *skip = 1;
+    switch (n->kind) {
+    case BNN_HW_DMA_IN: *wr = 1; break;
+    case BNN_HW_DMA_OUT: *rd = 1; break;
+    case BNN_HW_THRESH: *rd = *wr = 1; break;
+    case BNN_HW_MVAU:
+        *rd = n->nf == 0;
+        *wr = n->sf == n->SF - 1;
+        if (!*rd && !*wr) *skip = n->SF - 1 - n->sf;
+        break;
+    case BNN_HW_SWG:
+        if (n->it >= n->T) { /* loop done, input not yet consumed (cannot happen with valid shapes) */
+            *rd = 1;
+        } else if (n->it < n->F) {
+            *rd = n->reads < h->in_words;
+            if (!*rd) *skip = n->F - n->it;
+        } else if (h->swg == BNN_SWG_2017) {
+            *wr = 1;
+        } else {
+            int64_t j = (n->it - n->F) % n->M;
+            *wr = j < n->wb;
+            *rd = j < n->rb && n->reads < h->in_words;
+            if (!*rd && !*wr) *skip = n->M - j;
+        }
+        break;
+    case BNN_HW_MAXPOOL: /* per output row: read its input rows, then write the pooled row */
+        if (n->b < h->ofm_h) {
+            *rd = n->j < n->M;
+            *wr = !*rd;
+        } else {
+            *rd = 1; /* rows below the last window */
+        }
+        break;
+    case BNN_HW_LABELSELECT:
+        *rd = n->it < h->in_words;
+        *wr = !*rd;
+        break;
+    case BNN_HW_DWC: {
+        *rd = n->reads < h->in_words && (n->bits < h->out_width || n->writes == h->out_words);
+        int64_t bits = n->bits + (*rd ? h->in_width : 0);
+        int64_t reads = n->reads + *rd;
+        *wr = n->writes < h->out_words && (bits >= h->out_width || reads == h->in_words);
+        break;
+    }
+    default: break;
+    }
+}
+
+/* Moves the loop position past `k` iterations (k > 1 only for iterations
+ * that move no data); returns 1 when a frame ends. */
+static int advance(struct snode *n, int rd, int wr, int64_t k)
+{
+    const struct bnn_hw_node *h = n->hw;
+    n->reads += rd;
+    n->writes += wr;
+    switch (n->kind) {
+    case BNN_HW_MVAU:
+        n->sf += (int32_t)k;
+        if (n->sf < n->SF) return 0;
+        n->sf = 0;
+        if (++n->nf < n->NF) return 0;
+        n->nf = 0;
+        if (++n->v < h->reps) return 0;
+        n->v = 0;
+        break;
+    case BNN_HW_MAXPOOL:
+        if (n->b < h->ofm_h) {
+            n->j += k;
+            if (n->j < n->M + h->ofm_w) return 0;
+            n->j = 0;
+            n->b++;
+            int64_t left = h->in_words - n->reads, R = (int64_t)h->stride * h->ifm_w;
+            n->M = R < left ? R : left;
+        }
+        if (n->b < h->ofm_h || n->reads < h->in_words) return 0;
+        n->M = (int64_t)h->k * h->ifm_w < h->in_words ? (int64_t)h->k * h->ifm_w : h->in_words;
+        break;
+    case BNN_HW_DWC:
+        if (rd) n->bits += h->in_width;
+        if (wr) n->bits = n->bits > h->out_width ? n->bits - h->out_width : 0;
+        if (n->reads < h->in_words || n->writes < h->out_words) return 0;
+        n->bits = 0;
+        break;
+    case BNN_HW_SWG:
+        n->it += k;
+        if (n->it < n->T || n->reads < h->in_words) return 0;
+        break;
+    default:
+        n->it += k;
+        if (n->it < n->T) return 0;
+        break;
+    }
+    n->it = n->reads = n->writes = 0;
+    n->b = n->j = 0;
+    n->frame++;
+    return 1;
+}
+
+/* The shared DMA port: one word per cycle within a burst of
+ * dma_burst_words, then a pause that brings the average down to the
+ * sustained bandwidth (DRAM turnaround between AXI bursts). Writes go
+ * first: a waiting output word keeps reads back. */
+static int dma_take(struct sim *s, int is_out, int64_t *wait)
+{
+    struct bucket *b = &s->dma;
+    *wait = 1;
+    if (s->now < b->t) {
+        *wait = b->t - s->now;
+    } else if (b->last == s->now || (!is_out && s->out_waiting)) {
+        *wait = 1;
+    } else {
+        b->last = s->now;
+        if (is_out) s->out_waiting = 0;
+        if (++b->count % b->burst == 0) {
+            b->debt += b->gap;
+            int64_t g = (int64_t)b->debt;
+            b->debt -= (double)g;
+            b->t = s->now + 1 + g;
+        }
+        return 1;
+    }
+    if (is_out) s->out_waiting = 1;
+    return 0;
+}
+
+static void step(struct sim *s, int32_t idx)
+{
+    struct snode *n = &s->nodes[idx];
+    int64_t now = s->now;
+    if (n->frame >= s->frames) {
+        set_state(s, n, BNN_ST_IDLE);
+        n->wake = NEVER;
+        return;
+    }
+    int rd, wr;
+    int64_t k;
+    plan(n, &rd, &wr, &k);
+    if (!rd && !wr) {
+        set_state(s, n, BNN_ST_BUSY);
+        advance(n, 0, 0, k);
+        n->wake = now + k;
+        return;
+    }
+    if (rd && !can_read(n->in, now)) {
+        set_state(s, n, BNN_ST_STALL_IN);
+        n->in->reader_waits = idx;
+        n->wake = n->in->last_w == now ? now + 1 : NEVER;
+        return;
+    }
+    if (wr && !can_write(n->out, now)) {
+        set_state(s, n, BNN_ST_STALL_OUT);
+        n->out->writer_waits = idx;
+        n->wake = n->out->last_r == now ? now + 1 : NEVER;
+        return;
+    }
+    if (n->kind == BNN_HW_DMA_IN || n->kind == BNN_HW_DMA_OUT) {
+        int64_t wait;
+        if (!dma_take(s, n->kind == BNN_HW_DMA_OUT, &wait)) {
+            set_state(s, n, n->kind == BNN_HW_DMA_IN ? BNN_ST_STALL_IN : BNN_ST_STALL_OUT);
+            n->wake = now + wait;
+            return;
+        }
+    }
+    if (rd) pop(s, n->in);
+    if (wr) {
+        push(s, n->out);
+        if (n->st.first_out < 0) n->st.first_out = now;
+        n->st.last_out = now;
+    }
+    set_state(s, n, BNN_ST_BUSY);
+    int64_t f = n->frame;
+    if (advance(n, rd, wr, 1) && n->kind == BNN_HW_DMA_OUT) s->r->frame_done[f] = now;
+    n->wake = now + 1;
+}
+
+static void deadlock_report(struct sim *s)
+{
+    struct bnn_sim_result *r = s->r;
+    char *b = r->deadlock_report;
+    size_t cap = sizeof r->deadlock_report, len = 0;
+    len += (size_t)snprintf(b, cap, "deadlock at cycle %lld (frame %lld of %lld out):", (long long)s->now,
+                            (long long)s->nodes[s->n - 1].frame, (long long)s->frames);
+    for (int32_t i = 0; i < s->n && len < cap; i++) {
+        struct snode *n = &s->nodes[i];
+        if (n->wake != NEVER) continue;
+        if (n->state == BNN_ST_STALL_IN)
+            len += (size_t)snprintf(b + len, cap - len, " %s waits for input (%s empty);", n->hw->name,
+                                    s->p->links[n->in->idx].name);
+        else if (n->state == BNN_ST_STALL_OUT)
+            len += (size_t)snprintf(b + len, cap - len, " %s waits for room (%s full, %lld/%lld);", n->hw->name,
+                                    s->p->links[n->out->idx].name, (long long)occ(n->out, s->now),
+                                    (long long)n->out->depth);
+    }
+}
+
+static void init_node(struct snode *n, const struct bnn_hw_node *h, const struct bnn_hw_pipeline *p)
+{
+    memset(n, 0, sizeof *n);
+    n->hw = h;
+    n->kind = h->kind;
+    n->st.first_out = -1;
+    n->state = BNN_ST_IDLE;
+    switch (h->kind) {
+    case BNN_HW_MVAU:
+        n->SF = h->mw / h->simd;
+        n->NF = h->mh / h->pe;
+        break;
+    case BNN_HW_SWG: {
+        int64_t cf = h->ch / h->simd;
+        if (h->swg == BNN_SWG_2017) {
+            n->F = h->in_words;
+            n->T = h->in_words + h->out_words;
+            break;
+        }
+        n->wb = (int64_t)h->ofm_w * h->k * h->k * cf;
+        n->rb = (int64_t)h->stride * h->ifm_w * cf;
+        n->M = n->wb > n->rb ? n->wb : n->rb;
+        n->F = h->swg == BNN_SWG_RTL ? ((int64_t)(h->k - 1) * h->ifm_w + h->k) * cf : (int64_t)h->ifm_w * h->k * cf;
+        n->T = n->F + h->ofm_h * n->M;
+        break;
+    }
+    case BNN_HW_LABELSELECT: n->T = h->in_words + h->out_words; break;
+    case BNN_HW_MAXPOOL: n->M = (int64_t)h->k * h->ifm_w < h->in_words ? (int64_t)h->k * h->ifm_w : h->in_words; break;
+    case BNN_HW_DMA_IN: n->T = h->out_words; n->word_bytes = p->opt.dma_width / 8; break;
+    case BNN_HW_DMA_OUT: n->T = h->in_words; n->word_bytes = p->opt.dma_width / 8; break;
+    default: n->T = h->in_words; break;
+    }
+}
+
+void bnn_sim_result_free(struct bnn_sim_result *r)
+{
+    if (!r) return;
+    free(r->node);
+    free(r->link);
+    free(r->frame_done);
+    free(r->node_bins);
+    free(r->link_bins);
+    free(r);
+}
+
+enum bnn_status bnn_hw_simulate(const struct bnn_hw_pipeline *p, const struct bnn_sim_options *o,
+                                struct bnn_sim_result **out)
+{
+    *out = NULL;
+    struct bnn_sim_options opt = {16, 0, 0, 1000};
+    if (o) opt = *o;
+    if (opt.frames < 1) return bnn_error(BNN_ERR_INVALID_ARG, "simulation: frames must be >= 1");
+    if (opt.trace_bins < 1) opt.trace_bins = 1000;
+    struct sim s = {.p = p, .n = p->n_nodes, .frames = opt.frames};
+    struct bnn_sim_result *r = bnn__calloc(1, sizeof *r);
+    s.nodes = bnn__calloc((size_t)p->n_nodes, sizeof *s.nodes);
+    s.chans = bnn__calloc((size_t)p->n_links + 1, sizeof *s.chans);
+    enum bnn_status st = BNN_ERR_NOMEM;
+    if (!r || !s.nodes || !s.chans) goto fail;
+    r->frames = opt.frames;
+    r->n_nodes = p->n_nodes;
+    r->n_links = p->n_links;
+    r->node = bnn__calloc((size_t)p->n_nodes, sizeof *r->node);
+    r->link = bnn__calloc((size_t)p->n_links + 1, sizeof *r->link);
+    r->frame_done = bnn__calloc((size_t)opt.frames, sizeof *r->frame_done);
+    if (!r->node || !r->link || !r->frame_done) goto fail;
+    if (opt.trace_cycles > 0) {
+        r->trace_cycles = opt.trace_cycles;
+        r->trace_bins = opt.trace_bins;
+        s.tbw = (opt.trace_cycles + opt.trace_bins - 1) / opt.trace_bins;
+        r->node_bins = bnn__calloc((size_t)p->n_nodes * opt.trace_bins * 4, sizeof *r->node_bins);
+        r->link_bins = bnn__calloc((size_t)(p->n_links + 1) * opt.trace_bins, sizeof *r->link_bins);
+        if (!r->node_bins || !r->link_bins) goto fail;
+    }
+    s.r = r;
+    for (int32_t l = 0; l < p->n_links; l++) {
+        struct chan *c = &s.chans[l];
+        c->kind = p->links[l].kind;
+        c->depth = p->links[l].depth;
+        c->wpf_in = p->nodes[l].out_words;
+        c->wpf_out = p->nodes[l + 1].in_words;
+        c->last_w = c->last_r = -1;
+        c->reader_waits = c->writer_waits = -1;
+        c->idx = l;
+        if (c->depth < 1) {
+            st = bnn_error(BNN_ERR_INVALID_ARG, "%s: depth must be >= 1", p->links[l].name);
+            goto fail;
+        }
+    }
+    for (int32_t i = 0; i < p->n_nodes; i++) {
+        init_node(&s.nodes[i], &p->nodes[i], p);
+        s.nodes[i].in = i > 0 ? &s.chans[i - 1] : NULL;
+        s.nodes[i].out = i < p->n_links ? &s.chans[i] : NULL;
+    }
+    {
+        double wb = p->opt.dma_width / 8.0, cyc = wb / p->opt.dma_bytes_per_cycle; /* cycles per word, sustained */
+        s.dma.burst = p->opt.dma_burst_words;
+        s.dma.gap = cyc > 1 ? (cyc - 1) * (double)s.dma.burst : 0;
+        s.dma.last = -1;
+    }
+    struct snode *sink = &s.nodes[p->n_nodes - 1];
+    for (;;) {
+        int64_t next = NEVER;
+        for (int32_t i = 0; i < s.n; i++) {
+            if (s.nodes[i].wake <= s.now) step(&s, i);
+        }
+        if (sink->frame >= s.frames) break;
+        for (int32_t i = 0; i < s.n; i++)
+            if (s.nodes[i].wake < next) next = s.nodes[i].wake;
+        if (next == NEVER) {
+            r->deadlock = 1;
+            deadlock_report(&s);
+            break;
+        }
+        if (opt.max_cycles && next > opt.max_cycles) {
+            s.now = opt.max_cycles;
+            r->deadlock = 2;
+            snprintf(r->deadlock_report, sizeof r->deadlock_report, "stopped at the cycle limit %lld",
+                     (long long)opt.max_cycles);
+            break;
+        }
+        s.now = next;
+    }
+    int64_t end = s.now + 1;
+    r->cycles = end;
+    for (int32_t i = 0; i < s.n; i++) {
+        close_state(&s, &s.nodes[i], i, end);
+        r->node[i] = s.nodes[i].st;
+    }
+    for (int32_t l = 0; l < p->n_links; l++) {
+        r->link[l].max_occupancy = s.chans[l].max_occ;
+        r->link[l].words = s.chans[l].nw;
+    }
+    r->node_cycles = end * s.n;
+    if (!r->deadlock) {
+        int32_t N = opt.frames, h = N / 2;
+        r->first_frame_latency = r->frame_done[0] + 1;
+        r->ii_cycles = N > 1 ? (double)(r->frame_done[N - 1] - r->frame_done[h > 0 ? h - 1 : 0]) / (N - (h > 0 ? h : 1))
+                             : (double)r->first_frame_latency;
+        double clk_hz = p->opt.clock_mhz * 1e6;
+        r->throughput_fps = clk_hz / r->ii_cycles;
+        r->latency_us = (double)r->first_frame_latency / p->opt.clock_mhz;
+    }
+    r->bottleneck = -1;
+    int64_t best = -1;
+    for (int32_t i = 1; i < s.n - 1; i++)
+        if (r->node[i].busy > best) best = r->node[i].busy, r->bottleneck = i;
+    if (r->bottleneck < 0) r->bottleneck = 0;
+    /* a DMA starved for bandwidth outranks every node */
+    if (r->node[0].stall_in > r->node[0].busy / 8 && r->node[r->bottleneck].stall_in > 0) r->bottleneck = 0;
+    free(s.nodes);
+    free(s.chans);
+    *out = r;
+    return BNN_OK;
+fail:
+    if (st == BNN_ERR_NOMEM) bnn_error(st, "out of memory");
+    free(s.nodes);
+    free(s.chans);
+    bnn_sim_result_free(r);
+    return st;
+}
+
+void bnn_sim_explain(const struct bnn_hw_pipeline *p, const struct bnn_sim_result *r, char *buf, size_t n)
+{
+    if (r->deadlock) {
+        snprintf(buf, n, "%s", r->deadlock_report);
+        return;
+    }
+    const struct bnn_hw_node *h = &p->nodes[r->bottleneck];
+    double busy = (double)r->node[r->bottleneck].busy / r->frames;
+    switch (h->kind) {
+    case BNN_HW_DMA_IN:
+        snprintf(buf, n, "memory-bound: the DMA moves %.2f bytes/cycle and a frame needs %lld bytes in and %lld out",
+                 p->opt.dma_bytes_per_cycle, (long long)(p->nodes[0].out_words * p->opt.dma_width / 8),
+                 (long long)(p->nodes[p->n_nodes - 1].in_words * p->opt.dma_width / 8));
+        break;
+    case BNN_HW_MVAU:
+        snprintf(buf, n, "%s is busy %.0f cycles per frame: (MH/PE)*(MW/SIMD)*pixels = (%d/%d)*(%d/%d)*%d; raise its "
+                         "PE or SIMD", h->name, busy, h->mh, h->pe, h->mw, h->simd, h->reps);
+        break;
+    case BNN_HW_SWG:
+        if (h->swg == BNN_SWG_2017)
+            snprintf(buf, n, "%s stores the whole %dx%d input frame (%lld cycles) before it emits windows, and cannot "
+                             "take the next frame until the last window is out: %.0f busy cycles per frame",
+                     h->name, h->ifm_h, h->ifm_w, (long long)h->in_words, busy);
+        else
+            snprintf(buf, n, "%s is busy %.0f cycles per frame; a sliding window emits at most one word per cycle, "
+                             "K^2*C/SIMD = %d words per output pixel", h->name, busy, h->k * h->k * h->ch / h->simd);
+        break;
+    default:
+        snprintf(buf, n, "%s is busy %.0f cycles per frame", h->name, busy);
+        break;
+    }
+}
