@@ -140,7 +140,7 @@ int bnn_cmd_perf(int argc, char **argv)
         bnn_hw_free(p);
         if (st) { rc = bnn_cli_fail(st); goto done; }
     }
-    struct bnn_sim_options so = {(int32_t)frames, 0, 0, 1000};
+    struct bnn_sim_options so = {(int32_t)frames, 0, 0, 1200};
     if (png) {
         /* trace the first frames: run once to learn their span */
         struct bnn_perf probe;

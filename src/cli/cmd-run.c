@@ -6,13 +6,18 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/perf-report.h"
 
 static const char help[] =
-    "Usage: bnnsim [run] --net NET.json [--fold FOLD.json] --input FILE... [options]\n"
+    "Usage: bnnsim [run] --net NET.json [--fold FOLD] [--input FILE...] [options]\n"
     "\n"
     "Classifies every image of every FILE bit-exactly as the FINN hardware would and\n"
     "prints, per image, the class (named from the network's class list) and the raw\n"
     "scores: every row of the last matrix layer, padding rows included.\n"
+    "With --fold it also builds the folded pipeline and simulates it cycle by cycle:\n"
+    "per-node cycles and stalls, frame rate, latency and bottleneck, beside FINN's\n"
+    "analytic estimate (`bnnsim perf --help` has every option of that report).\n"
+    "With --fold and no --input it prints only that report.\n"
     "\n"
     "Inputs (format detected from content; docs/net-format.md gives each conversion):\n"
     "  CIFAR-10 binary records, IDX image files (MNIST, Fashion-MNIST; .gz too),\n"
@@ -20,15 +25,16 @@ static const char help[] =
     "\n"
     "Options:\n"
     "  --net FILE         network description (FILE.json with FILE.npz beside it)\n"
-    "  --fold FILE        folding config (FINN JSON): adds the per-layer PE/SIMD and\n"
-    "                     cycles table and the analytic frame rate\n"
+    "  --fold FILE        folding config (FINN JSON or BNN-PYNQ config.h): adds the\n"
+    "                     pipeline report (simulated and analytic)\n"
+    "  --style S          pipeline for the report: finn (default) or paper\n"
     "  --input FILE...    one or more input files (several may follow one --input)\n"
     "  --labels FILE      IDX1 labels for the inputs: reports accuracy\n"
     "                     (CIFAR-10 records carry their own labels)\n"
     "  --limit N          classify only the first N images\n"
     "  --engine E         ref (packed XNOR-popcount, default) or float (OpenBLAS)\n"
     "  --threads N        OpenMP threads (default: all cores); results do not change\n"
-    "  --clock-mhz F      clock for the analytic frame rate (default 200)\n"
+    "  --clock-mhz F      clock of the pipeline report (default 200)\n"
     "  --dump DIR         write each layer's output for image --dump-index as\n"
     "                     DIR/<NN>-<layer>.npy (bits as uint8 0/1, HWC)\n"
     "  --dump-index I     which image to dump (default 0)\n"
@@ -83,12 +89,15 @@ int bnn_cmd_run(int argc, char **argv)
         {"threads", required_argument, 0, 't'}, {"clock-mhz", required_argument, 0, 'c'},
         {"dump", required_argument, 0, 'd'},    {"dump-index", required_argument, 0, 'D'},
         {"json", no_argument, 0, 'j'},          {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+        {"style", required_argument, 0, 's'},   {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     const char *net_path = NULL, *fold_path = NULL, *labels = NULL, *dump = NULL, *out_path = NULL;
     const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
     int n_inputs = 0, json = 0, quiet = 0, rc = 1;
     long limit = -1, threads = 0, dump_index = 0;
     double clock_mhz = 200;
+    struct bnn_hw_options ho;
+    bnn_hw_options_default(&ho);
     struct bnn_plan_options popt = {BNN_ENGINE_REF, 0};
     optind = 1;
     opterr = 0;
@@ -110,6 +119,11 @@ int bnn_cmd_run(int argc, char **argv)
             if (*end || !(clock_mhz > 0 && clock_mhz < 1e5)) { rc = bnn_cli_usage_error("--clock-mhz: expected a positive number, got '%s'", optarg); goto out; }
             break;
         }
+        case 's':
+            if (!strcmp(optarg, "finn")) ho.style = BNN_STYLE_FINN, ho.swg = BNN_SWG_RTL;
+            else if (!strcmp(optarg, "paper")) ho.style = BNN_STYLE_PAPER, ho.swg = BNN_SWG_2017;
+            else { rc = bnn_cli_usage_error("--style: expected finn or paper, got '%s'", optarg); goto out; }
+            break;
         case 'd': dump = optarg; break;
         case 'D': if (bnn_cli_parse_int("--dump-index", optarg, 0, 1L << 30, &dump_index)) goto out2; break;
         case 'j': json = 1; break;
@@ -122,7 +136,12 @@ int bnn_cmd_run(int argc, char **argv)
     }
     if (optind < argc) { rc = bnn_cli_usage_error("unexpected argument '%s'", argv[optind]); goto out; }
     if (!net_path) { rc = bnn_cli_usage_error("--net is required"); goto out; }
-    if (!n_inputs) { rc = bnn_cli_usage_error("--input is required (an image, IDX, CIFAR-10 .bin or .npy file)"); goto out; }
+    if (!n_inputs && !fold_path) {
+        rc = bnn_cli_usage_error("--input is required (an image, IDX, CIFAR-10 .bin or .npy file), or --fold for the "
+                                 "pipeline report alone");
+        goto out;
+    }
+    ho.clock_mhz = clock_mhz;
     popt.threads = (int32_t)threads;
 
     struct bnn_net *net = NULL;
@@ -133,10 +152,27 @@ int bnn_cmd_run(int argc, char **argv)
     int32_t *scores = NULL;
     struct bnn_result *res = NULL;
     json_t *doc = NULL;
-    char *text = NULL;
+    char *text = NULL, *perf_text = NULL;
+    struct bnn_perf pf = {0};
     enum bnn_status st;
     if ((st = bnn_net_load(net_path, &net))) { rc = bnn_cli_fail(st); goto done; }
     if (fold_path && (st = bnn_fold_load(fold_path, net, &fold))) { rc = bnn_cli_fail(st); goto done; }
+    if (fold) {
+        struct bnn_sim_options so = {16, 0, 0, 1000};
+        if ((st = bnn_cli_perf_run(net, fold, fold_path, &ho, &so, &pf))) { rc = bnn_cli_fail(st); goto done; }
+        if (!json && !(perf_text = bnn_cli_perf_text(net, &pf, 0))) { rc = bnn_cli_fail(BNN_ERR_NOMEM); goto done; }
+        if (!n_inputs) {
+            if (json) {
+                doc = bnn_cli_perf_json(net, &pf);
+                text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+                printf("%s\n", text);
+            } else {
+                fputs(perf_text, stdout);
+            }
+            rc = pf.r->deadlock ? 1 : 0;
+            goto done;
+        }
+    }
     const struct bnn_shape in = net->layers[0].out;
     for (int k = 0; k < n_inputs; k++) {
         files[k].path = inputs[k];
@@ -214,35 +250,19 @@ int bnn_cmd_run(int argc, char **argv)
         json_object_set_new(fo, "clock_mhz", json_real(clock_mhz));
         json_object_set_new(fo, "estimated_fps", json_real(clock_mhz * 1e6 / (double)worst));
         json_object_set_new(doc, "fold", fo);
+        json_object_set_new(doc, "performance", bnn_cli_perf_json(net, &pf));
     }
 
     if (json) {
         text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
     } else {
-        size_t cap = 4096 + (size_t)n * (64 + (size_t)ns * 8) + (fold ? (size_t)fold->n * 128 : 0), len = 0;
+        size_t cap = 4096 + (size_t)n * (64 + (size_t)ns * 8) + (perf_text ? strlen(perf_text) : 0), len = 0;
         text = malloc(cap);
         if (!text) { rc = bnn_cli_fail(BNN_ERR_NOMEM); goto done; }
 #define OUT(...) len += (size_t)snprintf(text + len, cap - len, __VA_ARGS__)
         OUT("bnnsim %s  net %s (%d layers, %d classes)  engine %s (%s)\n", BNNSIM_VERSION, net->name, net->n_layers,
             net->n_classes, bnn_engine_str(popt.engine), popt.engine == BNN_ENGINE_REF ? bnn_kernels_isa() : "openblas");
-        if (fold) {
-            OUT("\n%-10s %-5s %12s %5s %5s %12s\n", "layer", "kind", "MH x MW", "PE", "SIMD", "cycles/frame");
-            int64_t worst = 0;
-            int32_t wj = 0;
-            for (int32_t j = 0; j < fold->n; j++) {
-                const struct bnn_fold_layer *f = &fold->layers[j];
-                const struct bnn_layer *L = &net->layers[f->layer];
-                int64_t cyc = bnn_fold_layer_cycles(net, f);
-                if (cyc > worst) worst = cyc, wj = j;
-                char mhmw[32];
-                snprintf(mhmw, sizeof mhmw, "%d x %d", L->mh, L->mw);
-                OUT("%-10s %-5s %12s %5d %5d %12lld%s\n", L->name, bnn_layer_kind_str(L->kind), mhmw, f->pe, f->simd,
-                    (long long)cyc, f->defaulted ? "  (no entry: PE=SIMD=1)" : "");
-            }
-            OUT("slowest: %s, %lld cycles/frame -> %.0f FPS at %.0f MHz (analytic: max over layers of\n"
-                "(MH/PE)(MW/SIMD)(output pixels), FINN's get_exp_cycles)\n\n",
-                net->layers[fold->layers[wj].layer].name, (long long)worst, clock_mhz * 1e6 / (double)worst, clock_mhz);
-        }
+        if (fold) OUT("\n%s\n", perf_text);
         if (!quiet)
             for (int k = 0; k < n_inputs; k++)
                 for (int32_t j = 0; j < files[k].count && files[k].first + j < n; j++) {
@@ -274,6 +294,8 @@ int bnn_cmd_run(int argc, char **argv)
     rc = 0;
 done:
     free(text);
+    free(perf_text);
+    bnn_cli_perf_free(&pf);
     json_decref(doc);
     free(scores);
     free(res);

@@ -23,6 +23,7 @@ enum bnn_status bnn_cli_perf_run(const struct bnn_net *net, const struct bnn_fol
     clock_gettime(CLOCK_MONOTONIC, &t0);
     st = bnn_hw_simulate(out->p, so, &out->r);
     out->sim_seconds = seconds_since(&t0);
+    out->fold = fold;
     if (st) {
         bnn_hw_free(out->p);
         out->p = NULL;
@@ -146,6 +147,10 @@ char *bnn_cli_perf_text(const struct bnn_net *net, const struct bnn_perf *pf, in
                 (long long)r->link[l].max_occupancy, r->link[l].max_occupancy >= k->depth ? "  full" : "");
         }
     }
+    for (int32_t j = 0; pf->fold && j < pf->fold->n; j++)
+        if (pf->fold->layers[j].defaulted)
+            OUT("warning: MVAU_hls_%d (layer '%s') has no entry in the folding config: PE = SIMD = 1, as FINN does\n", j,
+                net->layers[pf->fold->layers[j].layer].name);
     char why[1200];
     bnn_sim_explain(p, r, why, sizeof why);
     OUT("\nFINN estimate (analytic): max_cycles %lld (%s) -> %.0f FPS; critical path %lld cycles = %.2f us\n",
@@ -157,6 +162,13 @@ char *bnn_cli_perf_text(const struct bnn_net *net, const struct bnn_perf *pf, in
         OUT("simulated: II %.1f cycles -> %.0f FPS; latency %lld cycles = %.2f us\n", r->ii_cycles, r->throughput_fps,
             (long long)r->first_frame_latency, r->latency_us);
         OUT("bottleneck: %s\n", why);
+        int32_t full = 0;
+        for (int32_t l = 0; l < p->n_links; l++)
+            full += p->links[l].kind == BNN_LINK_FIFO && r->link[l].max_occupancy >= p->links[l].depth;
+        if (pf->est.max_cycles && r->ii_cycles > 1.05 * (double)pf->est.max_cycles && full)
+            OUT("hint: %d FIFOs ran full and the pipeline runs %.1fx slower than its slowest node; "
+                "`bnnsim perf ... --size-fifos -o FOLD.json` finds depths that avoid it\n",
+                full, r->ii_cycles / (double)pf->est.max_cycles);
     }
     OUT("(%lld node-cycles simulated in %.3f s)\n", (long long)r->node_cycles, pf->sim_seconds);
 #undef OUT

@@ -10,6 +10,7 @@ struct bnn_perf {
     struct bnn_hw_estimate est;
     struct bnn_sim_result *r;
     double sim_seconds;
+    const struct bnn_fold *fold;
 };
 
 enum bnn_status bnn_cli_perf_run(const struct bnn_net *net, const struct bnn_fold *fold, const char *fold_path,

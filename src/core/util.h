@@ -51,6 +51,10 @@ void bnn__replace_ext(const char *path, const char *ext, char *out, size_t cap);
 const char *bnn__basename(const char *path);
 
 /* Abort on a broken invariant (a bug, not bad input). */
+/* Text on raster images (stb_easy_font), io/text.c: top-left at (x, y), scale s. */
+float bnn__text_width(const char *text);
+void bnn__draw_text(uint8_t *img, int w, int h, int c, float x, float y, const char *text, float s, const uint8_t *rgb);
+
 #define BNN_ASSERT(x) do { if (!(x)) bnn__abort(__FILE__, __LINE__, #x); } while (0)
 _Noreturn void bnn__abort(const char *file, int line, const char *what);
 

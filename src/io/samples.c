@@ -5,30 +5,15 @@
 #include <math.h>
 #include <stdio.h>
 #include <sys/stat.h>
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmissing-braces"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#include <stb_easy_font.h>
-#pragma GCC diagnostic pop
-
 #include "bnnsim/io.h"
 #include "core/util.h"
 
-/* Rasterises `text` (stb_easy_font quads) scaled by s, centred in a w x h image. */
+/* `text` scaled by s, centred in a w x h gray image. */
 static void draw_text(uint8_t *img, int w, int h, const char *text, float s)
 {
-    static char vb[16 * 4 * 400];
-    unsigned char color[4] = {255, 255, 255, 255};
-    int quads = stb_easy_font_print(0, 0, (char *)text, color, vb, sizeof vb);
-    float tw = (float)stb_easy_font_width((char *)text) * s, th = 7.0f * s;
-    float ox = (w - tw) / 2.0f, oy = (h - th) / 2.0f;
-    for (int q = 0; q < quads; q++) {
-        const float *v0 = (const float *)(vb + q * 64), *v2 = (const float *)(vb + q * 64 + 32);
-        int x0 = (int)floorf(ox + v0[0] * s), y0 = (int)floorf(oy + v0[1] * s);
-        int x1 = (int)ceilf(ox + v2[0] * s), y1 = (int)ceilf(oy + v2[1] * s);
-        for (int y = BNN_MAX(0, y0); y < BNN_MIN(h, y1); y++)
-            for (int x = BNN_MAX(0, x0); x < BNN_MIN(w, x1); x++) img[y * w + x] = 255;
-    }
+    static const uint8_t white[1] = {255};
+    float tw = bnn__text_width(text) * s, th = 7.0f * s;
+    bnn__draw_text(img, w, h, 1, (w - tw) / 2.0f, (h - th) / 2.0f, text, s, white);
 }
 
 enum bnn_status bnn_samples_write(const char *dir)
