@@ -2,6 +2,7 @@
  * of which must give one clear line naming the file and field, a non-zero
  * exit, no crash, and no output file left behind. */
 #include <jansson.h>
+#include <math.h>
 #include <sys/wait.h>
 #include <zlib.h>
 
@@ -312,6 +313,87 @@ static void test_help_and_json(void **state)
     bnn_array_free(&a);
 }
 
+/* bnnsim perf: JSON keys, FIFO sizing to a file, config.h through the CLI,
+ * failures that leave nothing behind. */
+static void test_perf(void **state)
+{
+    (void)state;
+    static char out[1 << 20];
+    assert_int_equal(run(out, sizeof out, "perf --help"), 0);
+    assert_non_null(strstr(out, "--size-fifos"));
+    int st = run(out, sizeof out, "perf --net data/cnv.json --fold data/cnv-fix.fold.json --json");
+    if (st) fail_msg("perf failed: %s", out);
+    json_error_t je;
+    json_t *doc = json_loads(out, 0, &je);
+    if (!doc) fail_msg("perf --json does not parse: %s", je.text);
+    assert_true(json_number_value(json_object_get(doc, "throughput_fps")) > 0);
+    assert_true(json_number_value(json_object_get(doc, "latency_us")) > 0);
+    assert_true(json_number_value(json_object_get(doc, "ii_cycles")) > 16384); /* depth-2 FIFOs */
+    json_t *layers = json_object_get(doc, "layers");
+    assert_true(json_array_size(layers) > 20);
+    size_t i;
+    json_t *l;
+    int mvau6 = 0;
+    json_array_foreach(layers, i, l) {
+        assert_true(json_is_string(json_object_get(l, "name")));
+        assert_true(json_is_number(json_object_get(l, "cycles")));
+        if (!strcmp(json_string_value(json_object_get(l, "name")), "MVAU_hls_6"))
+            mvau6 = 1, assert_true(fabs(json_number_value(json_object_get(l, "cycles")) - 16384) < 1e-9);
+    }
+    assert_true(mvau6);
+    json_t *enp = json_object_get(doc, "estimate_network_performance");
+    assert_int_equal(json_integer_value(json_object_get(enp, "max_cycles")), 16384);
+    assert_string_equal(json_string_value(json_object_get(enp, "max_cycles_node_name")), "MVAU_hls_6");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "estimate_layer_cycles"), "MVAU_hls_0")), 16200);
+    json_decref(doc);
+
+    /* size, write, read back: the sized config reaches the slowest node's rate */
+    const char *sized = test_path("sized.json"), *png = test_path("tl.png");
+    st = run(out, sizeof out, "perf --net data/cnv.json --fold data/cnv-fix.fold.json --size-fifos -o %s --png %s", sized, png);
+    if (st) fail_msg("sizing failed: %s", out);
+    assert_non_null(strstr(out, "FIFO sizing: II 16384.0 with unbounded FIFOs, 16384.0 with the sized ones"));
+    assert_true(test_exists(png));
+    char *text = read_text(sized);
+    assert_non_null(strstr(text, "\"StreamingFIFO_rtl_10\""));
+    free(text);
+    st = run(out, sizeof out, "--net data/cnv.json --fold %s", sized);
+    if (st) fail_msg("run with the sized folding failed: %s", out);
+    assert_non_null(strstr(out, "simulated: II 16384.0 cycles -> 12207 FPS"));
+
+    /* the main command without inputs prints the report; the paper style */
+    st = run(out, sizeof out, "--net data/lfc.json --fold data/lfc-max.fold.json --style paper");
+    if (st) fail_msg("run --fold failed: %s", out);
+    assert_non_null(strstr(out, "simulated: II 128.0 cycles -> 1562500 FPS"));
+
+    /* config.h out and back in */
+    const char *h = test_path("cnv-config.h");
+    assert_int_equal(run(out, sizeof out, "perf --net data/cnv.json --fold data/cnv-max.fold.json --write-config-h %s", h), 0);
+    text = read_text(h);
+    assert_non_null(strstr(text, "#define L1_SIMD 64"));
+    assert_non_null(strstr(text, "#define L0_WMEM 9"));
+    free(text);
+    st = run(out, sizeof out, "perf --net data/cnv.json --fold %s --style paper --json", h);
+    if (st) fail_msg("perf with config.h failed: %s", out);
+    doc = json_loads(out, 0, &je);
+    assert_non_null(doc);
+    assert_true(fabs(json_number_value(json_object_get(doc, "ii_cycles")) - 9124) < 1e-9);
+    json_decref(doc);
+
+    /* bad config: message names file, node and rule; no output file */
+    const char *bad = test_path("bad-swg.json"), *o2 = test_path("never.json");
+    static const char swg[] = "{\"ConvolutionInputGenerator_rtl_2\": {\"SIMD\": 64}}";
+    test_write(bad, swg, strlen(swg));
+    st = run(out, sizeof out, "perf --net data/cnv.json --fold %s --size-fifos -o %s", bad, o2);
+    assert_int_equal(st, 1);
+    assert_non_null(strstr(out, bad));
+    assert_non_null(strstr(out, "ConvolutionInputGenerator_rtl_2: SIMD=64 differs from SIMD=1 of its consumer MVAU_hls_2"));
+    assert_false(test_exists(o2));
+    assert_int_equal(run(out, sizeof out, "perf --net data/cnv.json --fold data/cnv-fix.fold.json -o %s", o2), 2);
+    assert_non_null(strstr(out, "needs --size-fifos"));
+    assert_int_equal(run(out, sizeof out, "perf --net data/cnv.json --fold data/cnv-fix.fold.json --style fast"), 2);
+    assert_false(test_exists(o2));
+}
+
 int main(void)
 {
     bin = getenv("BNNSIM_BIN");
@@ -330,6 +412,7 @@ int main(void)
         cmocka_unit_test(test_bad_inputs),
         cmocka_unit_test(test_bad_folds),
         cmocka_unit_test(test_import_failures_leave_nothing),
+        cmocka_unit_test(test_perf),
     };
     int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
     free(base_json);

@@ -138,7 +138,7 @@ static enum bnn_status set_key(const char *path, const char *node, struct bnn_fo
         *(key[0] == 'i' ? &e->in_fifo : &e->out_fifo) = d;
         return BNN_OK;
     }
-    if (!json_is_string(x) || json_string_length(x) == 0 || json_string_length(x) >= 16)
+    if (!json_is_string(x) || json_string_length(x) == 0 || json_string_length(x) >= 24)
         return bnn_error(BNN_ERR_INVALID_ARG, "%s: %s.%s: must be a short string", path, node, key);
     const char *s = json_string_value(x);
     static const char *const ram[] = {"auto", "block", "distributed", "ultra", NULL};
@@ -157,7 +157,7 @@ static enum bnn_status set_key(const char *path, const char *node, struct bnn_fo
                 : strcmp(key, "ram_style_thresholds") == 0 ? e->ram_style_thresholds
                 : strcmp(key, "mem_mode") == 0 ? e->mem_mode
                 : strcmp(key, "resType") == 0 ? e->res_type : e->impl_style;
-    snprintf(dst, 16, "%s", s);
+    snprintf(dst, strcmp(key, "mem_mode") == 0 ? sizeof e->mem_mode : sizeof e->ram_style, "%s", s);
     return BNN_OK;
 }
 
