@@ -51,7 +51,7 @@ static const struct bnn_hw_node *node(const struct bnn_hw_pipeline *p, const cha
 
 static struct bnn_sim_result *sim(const struct bnn_hw_pipeline *p, int32_t frames)
 {
-    struct bnn_sim_options o = {frames, 0, 0, 1000};
+    struct bnn_sim_options o = {frames, 0, 0, 1000, 0};
     struct bnn_sim_result *r = NULL;
     ASSERT_OK(bnn_hw_simulate(p, &o, &r));
     assert_int_equal(r->deadlock, 0);
@@ -306,7 +306,7 @@ static void test_deadlock_report(void **state)
         if (!strcmp(p->nodes[i].name, "MVAU_hls_2")) k = i;
     assert_true(k > 0);
     p->nodes[k].mw += 3 * p->nodes[k].simd;
-    struct bnn_sim_options o = {4, 0, 0, 1000};
+    struct bnn_sim_options o = {4, 0, 0, 1000, 0};
     struct bnn_sim_result *r = NULL;
     ASSERT_OK(bnn_hw_simulate(p, &o, &r));
     assert_int_equal(r->deadlock, 1);
@@ -466,7 +466,7 @@ static void test_timeline(void **state)
     struct bnn_net *net = load_net("cnv.json");
     struct bnn_fold *fold = load_fold("cnv-max.fold.json", net);
     struct bnn_hw_pipeline *p = build(net, fold, BNN_STYLE_PAPER, BNN_SWG_2017);
-    struct bnn_sim_options o = {3, 0, 20000, 400};
+    struct bnn_sim_options o = {3, 0, 20000, 400, 0};
     struct bnn_sim_result *r = NULL;
     ASSERT_OK(bnn_hw_simulate(p, &o, &r));
     int64_t bw = (20000 + 399) / 400;
@@ -497,6 +497,59 @@ static void test_timeline(void **state)
     bnn_net_free(net);
 }
 
+/* Fast-forwarding an exactly periodic state changes nothing: every
+ * statistic equals stepping every cycle. */
+static void ff_case(const char *netf, const char *foldf, enum bnn_style style, double dma, int32_t depth, int32_t frames)
+{
+    struct bnn_net *net = load_net(netf);
+    struct bnn_fold *fold = load_fold(foldf, net);
+    struct bnn_hw_options o;
+    bnn_hw_options_default(&o);
+    o.style = style;
+    o.swg = style == BNN_STYLE_PAPER ? BNN_SWG_2017 : BNN_SWG_RTL;
+    o.dma_bytes_per_cycle = dma;
+    o.fifo_depth = depth;
+    struct bnn_hw_pipeline *p = NULL;
+    ASSERT_OK(bnn_hw_build(net, fold, &o, "ff", &p));
+    struct bnn_sim_options a = {frames, 0, 0, 1000, 1}, b = {frames, 0, 0, 1000, 0};
+    struct bnn_sim_result *ra = NULL, *rb = NULL;
+    ASSERT_OK(bnn_hw_simulate(p, &a, &ra));
+    ASSERT_OK(bnn_hw_simulate(p, &b, &rb));
+    assert_int_equal(ra->skipped_cycles, 0);
+    if (rb->skipped_cycles < ra->cycles / 2)
+        fail_msg("%s/%s: only %lld of %lld cycles fast-forwarded", netf, foldf, (long long)rb->skipped_cycles, (long long)ra->cycles);
+    assert_int_equal(ra->cycles, rb->cycles);
+    assert_int_equal(ra->first_frame_latency, rb->first_frame_latency);
+    for (int32_t f = 0; f < frames; f++)
+        if (ra->frame_done[f] != rb->frame_done[f])
+            fail_msg("%s: frame %d done at %lld stepping, %lld fast-forwarded", foldf, f, (long long)ra->frame_done[f],
+                     (long long)rb->frame_done[f]);
+    for (int32_t i = 0; i < p->n_nodes; i++)
+        if (memcmp(&ra->node[i], &rb->node[i], sizeof ra->node[i]))
+            fail_msg("%s: %s stats differ: busy %lld/%lld stall-in %lld/%lld stall-out %lld/%lld idle %lld/%lld", foldf,
+                     p->nodes[i].name, (long long)ra->node[i].busy, (long long)rb->node[i].busy,
+                     (long long)ra->node[i].stall_in, (long long)rb->node[i].stall_in, (long long)ra->node[i].stall_out,
+                     (long long)rb->node[i].stall_out, (long long)ra->node[i].idle, (long long)rb->node[i].idle);
+    for (int32_t l = 0; l < p->n_links; l++) {
+        assert_int_equal(ra->link[l].max_occupancy, rb->link[l].max_occupancy);
+        assert_int_equal(ra->link[l].words, rb->link[l].words);
+    }
+    bnn_sim_result_free(ra);
+    bnn_sim_result_free(rb);
+    bnn_hw_free(p);
+    bnn_fold_free(fold);
+    bnn_net_free(net);
+}
+
+static void test_fast_forward_is_exact(void **state)
+{
+    (void)state;
+    ff_case("cnv.json", "cnv-max.fold.json", BNN_STYLE_PAPER, 8, 2, 60);
+    ff_case("cnv.json", "cnv-fix.fold.json", BNN_STYLE_FINN, 8, 2, 40);
+    ff_case("sfc.json", "sfc-max.fold.json", BNN_STYLE_PAPER, 6.4, 2, 3000); /* DMA pauses (4 per burst): burst position in the state */
+    ff_case("lfc10.json", "lfc-fix.fold.json", BNN_STYLE_FINN, 8, 4, 60);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -504,7 +557,7 @@ int main(void)
         cmocka_unit_test(test_sim_matches_slowest_node), cmocka_unit_test(test_paper_prototypes),
         cmocka_unit_test(test_fifo_sizing_cnv),    cmocka_unit_test(test_deadlock_report),
         cmocka_unit_test(test_bad_configs),        cmocka_unit_test(test_config_round_trips),
-        cmocka_unit_test(test_timeline),
+        cmocka_unit_test(test_timeline),          cmocka_unit_test(test_fast_forward_is_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -131,6 +131,7 @@ struct bnn_sim_options {
     int64_t max_cycles;    /* 0: no limit besides deadlock detection */
     int64_t trace_cycles;  /* bin node states and FIFO occupancy over the first N cycles (for the picture) */
     int32_t trace_bins;    /* number of bins (default 1000) */
+    int32_t every_cycle;   /* 1: never fast-forward (see bnn_sim_result.skipped_cycles) */
 };
 
 enum bnn_node_state { BNN_ST_IDLE = 0, BNN_ST_BUSY = 1, BNN_ST_STALL_IN = 2, BNN_ST_STALL_OUT = 3 };
@@ -147,6 +148,12 @@ struct bnn_sim_result {
     struct bnn_sim_link_stats *link;
     int64_t *frame_done;          /* cycle each frame's last output word left */
     int64_t node_cycles;          /* simulated node-cycles (n_nodes x cycles) */
+    /* Cycles not stepped one by one: once the whole pipeline state (every
+     * node's loop position, every FIFO's contents, the DMA) repeats exactly
+     * after p frames, the following periods are identical and are added in
+     * one go. Results equal stepping every cycle (tested); every_cycle = 1
+     * turns it off. */
+    int64_t skipped_cycles;
     int32_t deadlock;             /* 1: stopped because nothing could move */
     char deadlock_report[1024];
     /* when trace_cycles > 0: node_bins[(node * trace_bins + bin) * 4 + state]

@@ -43,6 +43,9 @@ static const char help[] =
     "                         node (busy, stalled on input/output, idle) and per FIFO\n"
     "                         (occupancy)\n"
     "  --trace-frames N       frames in the picture (default 2)\n"
+    "  --every-cycle          step every cycle even once the whole pipeline state\n"
+    "                         repeats exactly (by default such periods are added\n"
+    "                         in one go; the results are the same, only slower)\n"
     "  --json                 one JSON document (keys: throughput_fps, latency_us,\n"
     "                         ii_cycles, layers[].name/.cycles, fifos[],\n"
     "                         estimate_layer_cycles, estimate_network_performance)\n"
@@ -74,9 +77,10 @@ int bnn_cmd_perf(int argc, char **argv)
         {"write-fold", required_argument, 0, 'W'},  {"write-config-h", required_argument, 0, 'C'},
         {"png", required_argument, 0, 'p'},         {"trace-frames", required_argument, 0, 't'},
         {"json", no_argument, 0, 'j'},              {"help", no_argument, 0, 'h'},
+        {"every-cycle", no_argument, 0, 'E'},
         {0, 0, 0, 0}};
     const char *net_path = NULL, *fold_path = NULL, *out_path = NULL, *png = NULL, *wfold = NULL, *wconf = NULL;
-    int json = 0, size = 0, swg_set = 0;
+    int json = 0, size = 0, swg_set = 0, every_cycle = 0;
     long frames = 16, trace_frames = 2, v;
     struct bnn_hw_options ho;
     bnn_hw_options_default(&ho);
@@ -110,6 +114,7 @@ int bnn_cmd_perf(int argc, char **argv)
         case 't': if (bnn_cli_parse_int("--trace-frames", optarg, 1, 1000, &trace_frames)) return 2; break;
         case 'o': out_path = optarg; break;
         case 'j': json = 1; break;
+        case 'E': every_cycle = 1; break;
         case 'h': fputs(help, stdout); return 0;
         case ':': return bnn_cli_usage_error("option %s needs a value", argv[optind - 1]);
         default: return bnn_cli_usage_error("unknown option '%s'", argv[optind - 1]);
@@ -140,7 +145,7 @@ int bnn_cmd_perf(int argc, char **argv)
         bnn_hw_free(p);
         if (st) { rc = bnn_cli_fail(st); goto done; }
     }
-    struct bnn_sim_options so = {(int32_t)frames, 0, 0, 1200};
+    struct bnn_sim_options so = {(int32_t)frames, 0, 0, 1200, every_cycle};
     if (png) {
         /* trace the first frames: run once to learn their span */
         struct bnn_perf probe;

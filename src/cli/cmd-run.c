@@ -158,7 +158,7 @@ int bnn_cmd_run(int argc, char **argv)
     if ((st = bnn_net_load(net_path, &net))) { rc = bnn_cli_fail(st); goto done; }
     if (fold_path && (st = bnn_fold_load(fold_path, net, &fold))) { rc = bnn_cli_fail(st); goto done; }
     if (fold) {
-        struct bnn_sim_options so = {16, 0, 0, 1000};
+        struct bnn_sim_options so = {16, 0, 0, 1000, 0};
         if ((st = bnn_cli_perf_run(net, fold, fold_path, &ho, &so, &pf))) { rc = bnn_cli_fail(st); goto done; }
         if (!json && !(perf_text = bnn_cli_perf_text(net, &pf, 0))) { rc = bnn_cli_fail(BNN_ERR_NOMEM); goto done; }
         if (!n_inputs) {

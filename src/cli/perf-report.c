@@ -108,7 +108,8 @@ json_t *bnn_cli_perf_json(const struct bnn_net *net, const struct bnn_perf *pf)
     for (int32_t f = 0; f < r->frames && f < 64 && !r->deadlock; f++) json_array_append_new(fd, json_integer(r->frame_done[f]));
     json_object_set_new(o, "frame_done_cycles", fd); /* first 64 frames */
     json_object_set_new(o, "simulation",
-                        json_pack("{s:I,s:I,s:f,s:f}", "cycles", (json_int_t)r->cycles, "node_cycles",
+                        json_pack("{s:I,s:I,s:I,s:f,s:f}", "cycles", (json_int_t)r->cycles, "skipped_cycles",
+                                  (json_int_t)r->skipped_cycles, "node_cycles",
                                   (json_int_t)r->node_cycles, "seconds", pf->sim_seconds, "node_cycles_per_second",
                                   pf->sim_seconds > 0 ? (double)r->node_cycles / pf->sim_seconds : 0.0));
     return o;
@@ -170,7 +171,11 @@ char *bnn_cli_perf_text(const struct bnn_net *net, const struct bnn_perf *pf, in
                 "`bnnsim perf ... --size-fifos -o FOLD.json` finds depths that avoid it\n",
                 full, r->ii_cycles / (double)pf->est.max_cycles);
     }
-    OUT("(%lld node-cycles simulated in %.3f s)\n", (long long)r->node_cycles, pf->sim_seconds);
+    OUT("(%lld node-cycles simulated in %.3f s", (long long)r->node_cycles, pf->sim_seconds);
+    if (r->skipped_cycles)
+        OUT("; %lld of the %lld cycles were repeats of an exactly periodic state, added without stepping",
+            (long long)r->skipped_cycles, (long long)r->cycles);
+    OUT(")\n");
 #undef OUT
     return t;
 }

@@ -37,34 +37,57 @@ struct bucket { /* the DMA's memory port, shared by both directions */
     double gap, debt; /* idle cycles owed per burst, and the fraction carried */
 };
 
-struct snode {
-    const struct bnn_hw_node *hw;
-    enum bnn_hw_kind kind;
-    struct chan *in, *out;
+struct snode { /* hot fields first */
     int64_t wake;
+    int prd, pwr; /* the next iteration, planned ahead */
+    int64_t pk;
+    enum bnn_hw_kind kind;
     int32_t state;
-    int64_t since;
-    int64_t frame;
+    struct chan *in, *out;
+    int64_t since, frame;
     /* loop position */
+    int32_t sf, nf, v, SF, NF, reps;
     int64_t it, reads, writes;
-    int32_t sf, nf, v, SF, NF;
+    int64_t in_words, out_words; /* copies of the node's, kept close */
     int64_t bits;       /* DWC */
-    int64_t b, j;       /* MAXPOOL block and position in it */
+    int64_t b, j;       /* MAXPOOL block, SWG/MAXPOOL position in it */
     /* fixed per kind */
     int64_t T, F, M, wb, rb, word_bytes;
+    const struct bnn_hw_node *hw;
     struct bnn_sim_node_stats st;
+    int64_t nsteps;
+};
+
+/* Timing wheel: for each of the next WHEEL cycles, a bitmask of the nodes
+ * that wake then. A node's entry is stale when its wake moved. */
+#define WHEEL_BITS 16
+#define WHEEL ((int64_t)1 << WHEEL_BITS)
+
+/* A snapshot of everything that decides the future, relative to `now`,
+ * plus the counters that grow, to extrapolate them. */
+#define HIST 32
+struct snap {
+    int64_t now, sink_frame, port_count;
+    int64_t *key;                     /* ksize values */
+    struct bnn_sim_node_stats *st;    /* per node */
+    int64_t *nw, *nr;                 /* per link */
 };
 
 struct sim {
     const struct bnn_hw_pipeline *p;
-    int32_t n;
+    struct snap hist[HIST];
+    int32_t n_hist, ksize;
+    int64_t *key;
+    int32_t n, words; /* nodes, 64-bit words per wheel slot */
+    uint64_t *wheel;
     struct snode *nodes;
     struct chan *chans;
     struct bucket dma;
     int64_t now, frames;
     struct bnn_sim_result *r;
     int64_t tbw; /* trace bin width */
-    int64_t out_waiting; /* bytes the output DMA waits for: it goes first */
+    int64_t out_waiting; /* the output DMA waits: it goes first */
+    int64_t max_cycles;
 };
 
 static int64_t occ(const struct chan *c, int64_t now)
@@ -96,12 +119,18 @@ static void trace_link(struct sim *s, const struct chan *c)
     if (o > *b) *b = o;
 }
 
-static void wake_at(struct sim *s, int32_t i, int64_t t)
+static void schedule(struct sim *s, int32_t i, int64_t t)
 {
-    if (s->nodes[i].wake > t) s->nodes[i].wake = t;
+    s->nodes[i].wake = t;
+    if (t != NEVER) s->wheel[(t & (WHEEL - 1)) * s->words + (i >> 6)] |= (uint64_t)1 << (i & 63);
 }
 
-static void push(struct sim *s, struct chan *c)
+static void wake_at(struct sim *s, int32_t i, int64_t t)
+{
+    if (s->nodes[i].wake > t) schedule(s, i, t);
+}
+
+static inline void push(struct sim *s, struct chan *c)
 {
     c->nw++;
     c->last_w = s->now;
@@ -114,7 +143,7 @@ static void push(struct sim *s, struct chan *c)
     }
 }
 
-static void pop(struct sim *s, struct chan *c)
+static inline void pop(struct sim *s, struct chan *c)
 {
     c->nr++;
     c->last_r = s->now;
@@ -143,17 +172,31 @@ static void close_state(struct sim *s, struct snode *n, int32_t idx, int64_t unt
     }
 }
 
-static void set_state(struct sim *s, struct snode *n, int32_t st)
+static void set_state_at(struct sim *s, struct snode *n, int32_t st, int64_t t)
 {
     if (n->state == st) return;
-    close_state(s, n, (int32_t)(n - s->nodes), s->now);
+    close_state(s, n, (int32_t)(n - s->nodes), t);
     n->state = st;
-    n->since = s->now;
+    n->since = t;
+}
+
+static inline void set_state(struct sim *s, struct snode *n, int32_t st) { set_state_at(s, n, st, s->now); }
+
+/* Whether a word (FIFO) or frame (PIPO) can be read / written next cycle
+ * given everything moved so far; a move later this cycle wakes the waiter. */
+static inline int readable_next(const struct chan *c)
+{
+    return c->kind == BNN_LINK_FIFO ? c->nw > c->nr : c->nw / c->wpf_in > c->nr / c->wpf_out;
+}
+
+static inline int writable_next(const struct chan *c)
+{
+    return c->kind == BNN_LINK_FIFO ? c->nw - c->nr < c->depth : c->nw / c->wpf_in - c->nr / c->wpf_out < c->depth;
 }
 
 /* What the current iteration does: read? write? If neither, how many such
  * iterations follow (to sleep through them at once). */
-static void plan(const struct snode *n, int *rd, int *wr, int64_t *skip)
+static inline void plan(const struct snode *n, int *rd, int *wr, int64_t *skip)
 {
     const struct bnn_hw_node *h = n->hw;
     *rd = *wr = 0;
@@ -176,7 +219,7 @@ static void plan(const struct snode *n, int *rd, int *wr, int64_t *skip)
         } else if (h->swg == BNN_SWG_2017) {
             *wr = 1;
         } else {
-            int64_t j = (n->it - n->F) % n->M;
+            int64_t j = n->j; /* position in the current output row's block */
             *wr = j < n->wb;
             *rd = j < n->rb && n->reads < h->in_words;
             if (!*rd && !*wr) *skip = n->M - j;
@@ -206,52 +249,84 @@ static void plan(const struct snode *n, int *rd, int *wr, int64_t *skip)
 }
 
 /* Moves the loop position past `k` iterations (k > 1 only for iterations
- * that move no data); returns 1 when a frame ends. */
-static int advance(struct snode *n, int rd, int wr, int64_t k)
+ * that move no data) and plans the next one into prd/pwr/pk, in one
+ * dispatch on the kind; returns 1 when a frame ends. */
+static inline int advance(struct snode *n, int rd, int wr, int64_t k)
 {
     const struct bnn_hw_node *h = n->hw;
     n->reads += rd;
     n->writes += wr;
+    int end = 0;
     switch (n->kind) {
     case BNN_HW_MVAU:
         n->sf += (int32_t)k;
-        if (n->sf < n->SF) return 0;
-        n->sf = 0;
-        if (++n->nf < n->NF) return 0;
-        n->nf = 0;
-        if (++n->v < h->reps) return 0;
-        n->v = 0;
-        break;
-    case BNN_HW_MAXPOOL:
-        if (n->b < h->ofm_h) {
-            n->j += k;
-            if (n->j < n->M + h->ofm_w) return 0;
-            n->j = 0;
-            n->b++;
-            int64_t left = h->in_words - n->reads, R = (int64_t)h->stride * h->ifm_w;
-            n->M = R < left ? R : left;
+        if (n->sf == n->SF) {
+            n->sf = 0;
+            if (++n->nf == n->NF) {
+                n->nf = 0;
+                if (++n->v == n->reps) n->v = 0, end = 1;
+            }
         }
-        if (n->b < h->ofm_h || n->reads < h->in_words) return 0;
-        n->M = (int64_t)h->k * h->ifm_w < h->in_words ? (int64_t)h->k * h->ifm_w : h->in_words;
-        break;
+        n->prd = n->nf == 0;
+        n->pwr = n->sf == n->SF - 1;
+        n->pk = !n->prd && !n->pwr ? n->SF - 1 - n->sf : 1;
+        if (end) break;
+        return 0;
+    case BNN_HW_SWG:
+        if (n->it >= n->F && h->swg != BNN_SWG_2017 && (n->j += k) == n->M) n->j = 0;
+        n->it += k;
+        if (n->it >= n->T && n->reads >= n->in_words) break;
+        if (n->it >= n->F && n->it < n->T && h->swg != BNN_SWG_2017) { /* inline plan of the busy case */
+            n->pwr = n->j < n->wb;
+            n->prd = n->j < n->rb && n->reads < n->in_words;
+            n->pk = !n->prd && !n->pwr ? n->M - n->j : 1;
+            return 0;
+        }
+        plan(n, &n->prd, &n->pwr, &n->pk);
+        return 0;
     case BNN_HW_DWC:
         if (rd) n->bits += h->in_width;
         if (wr) n->bits = n->bits > h->out_width ? n->bits - h->out_width : 0;
-        if (n->reads < h->in_words || n->writes < h->out_words) return 0;
-        n->bits = 0;
+        if (n->reads >= h->in_words && n->writes >= h->out_words) {
+            n->bits = 0;
+            break;
+        }
+        n->prd = n->reads < h->in_words && (n->bits < h->out_width || n->writes == h->out_words);
+        n->pwr = n->writes < h->out_words && (n->bits + (n->prd ? h->in_width : 0) >= h->out_width ||
+                                              n->reads + n->prd == h->in_words);
+        n->pk = 1;
+        return 0;
+    case BNN_HW_MAXPOOL:
+        if (n->b < h->ofm_h) {
+            n->j += k;
+            if (n->j == n->M + h->ofm_w) {
+                n->j = 0;
+                n->b++;
+                int64_t left = h->in_words - n->reads, R = (int64_t)h->stride * h->ifm_w;
+                n->M = R < left ? R : left;
+            }
+        }
+        if (n->b < h->ofm_h || n->reads < h->in_words) {
+            plan(n, &n->prd, &n->pwr, &n->pk);
+            return 0;
+        }
+        n->M = (int64_t)h->k * h->ifm_w < h->in_words ? (int64_t)h->k * h->ifm_w : h->in_words;
         break;
-    case BNN_HW_SWG:
-        n->it += k;
-        if (n->it < n->T || n->reads < h->in_words) return 0;
+    case BNN_HW_THRESH:
+        if (++n->it < n->T) return 0; /* every iteration reads and writes */
         break;
     default:
         n->it += k;
-        if (n->it < n->T) return 0;
+        if (n->it < n->T) {
+            plan(n, &n->prd, &n->pwr, &n->pk);
+            return 0;
+        }
         break;
     }
     n->it = n->reads = n->writes = 0;
     n->b = n->j = 0;
     n->frame++;
+    plan(n, &n->prd, &n->pwr, &n->pk);
     return 1;
 }
 
@@ -282,41 +357,49 @@ static int dma_take(struct sim *s, int is_out, int64_t *wait)
     return 0;
 }
 
+static long long n_steps;
 static void step(struct sim *s, int32_t idx)
 {
     struct snode *n = &s->nodes[idx];
     int64_t now = s->now;
+    n_steps++;
+    n->nsteps++;
     if (n->frame >= s->frames) {
         set_state(s, n, BNN_ST_IDLE);
         n->wake = NEVER;
         return;
     }
-    int rd, wr;
-    int64_t k;
-    plan(n, &rd, &wr, &k);
+    int rd = n->prd, wr = n->pwr;
+    int64_t k = n->pk;
     if (!rd && !wr) {
+        if (k > WHEEL - 1) k = WHEEL - 1; /* sleep at most one turn of the wheel */
         set_state(s, n, BNN_ST_BUSY);
         advance(n, 0, 0, k);
-        n->wake = now + k;
+        if (n->frame >= s->frames) { /* nothing more: idle from the end of the skipped iterations */
+            set_state_at(s, n, BNN_ST_IDLE, now + k);
+            n->wake = NEVER;
+            return;
+        }
+        schedule(s, idx, now + k);
         return;
     }
     if (rd && !can_read(n->in, now)) {
         set_state(s, n, BNN_ST_STALL_IN);
         n->in->reader_waits = idx;
-        n->wake = n->in->last_w == now ? now + 1 : NEVER;
+        schedule(s, idx, n->in->last_w == now ? now + 1 : NEVER);
         return;
     }
     if (wr && !can_write(n->out, now)) {
         set_state(s, n, BNN_ST_STALL_OUT);
         n->out->writer_waits = idx;
-        n->wake = n->out->last_r == now ? now + 1 : NEVER;
+        schedule(s, idx, n->out->last_r == now ? now + 1 : NEVER);
         return;
     }
     if (n->kind == BNN_HW_DMA_IN || n->kind == BNN_HW_DMA_OUT) {
         int64_t wait;
         if (!dma_take(s, n->kind == BNN_HW_DMA_OUT, &wait)) {
-            set_state(s, n, n->kind == BNN_HW_DMA_IN ? BNN_ST_STALL_IN : BNN_ST_STALL_OUT);
-            n->wake = now + wait;
+                set_state(s, n, n->kind == BNN_HW_DMA_IN ? BNN_ST_STALL_IN : BNN_ST_STALL_OUT);
+            schedule(s, idx, now + (wait < WHEEL - 1 ? wait : WHEEL - 1));
             return;
         }
     }
@@ -329,7 +412,22 @@ static void step(struct sim *s, int32_t idx)
     set_state(s, n, BNN_ST_BUSY);
     int64_t f = n->frame;
     if (advance(n, rd, wr, 1) && n->kind == BNN_HW_DMA_OUT) s->r->frame_done[f] = now;
-    n->wake = now + 1;
+    /* look ahead: wait on the link now rather than find out next cycle */
+    if (n->frame < s->frames) {
+        if (n->prd && n->in && !readable_next(n->in)) {
+            set_state_at(s, n, BNN_ST_STALL_IN, now + 1);
+            n->in->reader_waits = idx;
+            n->wake = NEVER;
+            return;
+        }
+        if (n->pwr && n->out && !writable_next(n->out)) {
+            set_state_at(s, n, BNN_ST_STALL_OUT, now + 1);
+            n->out->writer_waits = idx;
+            n->wake = NEVER;
+            return;
+        }
+    }
+    schedule(s, idx, now + 1);
 }
 
 static void deadlock_report(struct sim *s)
@@ -357,6 +455,9 @@ static void init_node(struct snode *n, const struct bnn_hw_node *h, const struct
     memset(n, 0, sizeof *n);
     n->hw = h;
     n->kind = h->kind;
+    n->reps = h->reps;
+    n->in_words = h->in_words;
+    n->out_words = h->out_words;
     n->st.first_out = -1;
     n->state = BNN_ST_IDLE;
     switch (h->kind) {
@@ -384,6 +485,113 @@ static void init_node(struct snode *n, const struct bnn_hw_node *h, const struct
     case BNN_HW_DMA_OUT: n->T = h->in_words; n->word_bytes = p->opt.dma_width / 8; break;
     default: n->T = h->in_words; break;
     }
+    plan(n, &n->prd, &n->pwr, &n->pk);
+}
+
+static int32_t key_size(const struct sim *s) { return s->n * 16 + s->p->n_links * 6 + 5; }
+
+static void make_key(struct sim *s, int64_t *k)
+{
+    int64_t R = s->now, sf = s->nodes[s->n - 1].frame;
+    int32_t x = 0;
+    for (int32_t i = 0; i < s->n; i++) {
+        struct snode *n = &s->nodes[i];
+        k[x++] = n->prd;
+        k[x++] = n->pwr;
+        k[x++] = n->pk;
+        k[x++] = n->state;
+        k[x++] = n->wake == NEVER ? -1 : n->wake - R;
+        k[x++] = n->frame - sf;
+        k[x++] = n->sf;
+        k[x++] = n->nf;
+        k[x++] = n->v;
+        k[x++] = n->it;
+        k[x++] = n->reads;
+        k[x++] = n->writes;
+        k[x++] = n->bits;
+        k[x++] = n->b;
+        k[x++] = n->j;
+        k[x++] = n->M;
+    }
+    for (int32_t l = 0; l < s->p->n_links; l++) {
+        struct chan *c = &s->chans[l];
+        k[x++] = c->kind == BNN_LINK_FIFO ? c->nw - c->nr : 0; /* PIPO sides count words of different widths */
+        k[x++] = c->kind == BNN_LINK_PIPO ? c->nw % c->wpf_in : 0;
+        k[x++] = c->kind == BNN_LINK_PIPO ? c->nr % c->wpf_out : 0;
+        k[x++] = c->kind == BNN_LINK_PIPO ? c->nw / c->wpf_in - c->nr / c->wpf_out : 0;
+        k[x++] = c->reader_waits;
+        k[x++] = c->writer_waits;
+    }
+    k[x++] = s->dma.t > R ? s->dma.t - R : 0;
+    k[x++] = s->dma.gap > 0 ? s->dma.count % s->dma.burst : 0; /* the burst position matters only with pauses */
+    memcpy(&k[x++], &s->dma.debt, sizeof(double));
+    k[x++] = s->out_waiting;
+    k[x++] = 0;
+}
+
+/* Called at the end of a cycle in which the sink finished a frame. */
+static void steady_state(struct sim *s)
+{
+    /* close the open intervals so that the counters are exact up to now */
+    for (int32_t i = 0; i < s->n; i++) {
+        struct snode *n = &s->nodes[i];
+        close_state(s, n, i, s->now + 1);
+        n->since = s->now + 1;
+    }
+    struct snap *cur = &s->hist[s->n_hist % HIST];
+    cur->now = s->now;
+    cur->sink_frame = s->nodes[s->n - 1].frame;
+    cur->port_count = s->dma.count;
+    make_key(s, cur->key);
+    for (int32_t i = 0; i < s->n; i++) cur->st[i] = s->nodes[i].st;
+    for (int32_t l = 0; l < s->p->n_links; l++) cur->nw[l] = s->chans[l].nw, cur->nr[l] = s->chans[l].nr;
+    int32_t have = s->n_hist < HIST ? s->n_hist : HIST - 1;
+    s->n_hist++;
+    for (int32_t back = 1; back <= have; back++) {
+        const struct snap *old = &s->hist[(s->n_hist - 1 - back) % HIST];
+        if (memcmp(old->key, cur->key, (size_t)s->ksize * sizeof *cur->key)) continue;
+        int64_t p = cur->sink_frame - old->sink_frame, dt = cur->now - old->now;
+        if (p < 1 || dt < 1) return;
+        int64_t maxf = 0;
+        for (int32_t i = 0; i < s->n; i++)
+            if (s->nodes[i].frame > maxf) maxf = s->nodes[i].frame;
+        int64_t m = (s->frames - 1 - maxf) / p - 1; /* leave the last periods (and the drain) to the stepping */
+        if (s->r->trace_cycles && s->now < s->r->trace_cycles) return;
+        if (s->max_cycles && m > 0 && s->now + m * dt > s->max_cycles) m = (s->max_cycles - s->now) / dt - 1;
+        if (m < 1) return;
+        int64_t jump = m * dt;
+        for (int32_t i = 0; i < s->n; i++) {
+            struct snode *n = &s->nodes[i];
+            struct bnn_sim_node_stats *a = &n->st;
+            const struct bnn_sim_node_stats *o = &old->st[i];
+            a->busy += m * (a->busy - o->busy);
+            a->stall_in += m * (a->stall_in - o->stall_in);
+            a->stall_out += m * (a->stall_out - o->stall_out);
+            a->idle += m * (a->idle - o->idle);
+            if (a->last_out != o->last_out) a->last_out += jump;
+            n->frame += m * p;
+            n->since += jump;
+            if (n->wake != NEVER) n->wake += jump;
+        }
+        for (int32_t l = 0; l < s->p->n_links; l++) {
+            struct chan *c = &s->chans[l];
+            c->nw += m * (c->nw - old->nw[l]);
+            c->nr += m * (c->nr - old->nr[l]);
+            c->last_w = c->last_w >= 0 ? c->last_w + jump : c->last_w;
+            c->last_r = c->last_r >= 0 ? c->last_r + jump : c->last_r;
+        }
+        if (s->dma.t > s->now) s->dma.t += jump;
+        if (s->dma.last >= 0) s->dma.last += jump;
+        s->dma.count += m * (s->dma.count - old->port_count);
+        for (int64_t f = cur->sink_frame; f < cur->sink_frame + m * p; f++) s->r->frame_done[f] = s->r->frame_done[f - p] + dt;
+        s->now += jump;
+        s->r->skipped_cycles += jump;
+        memset(s->wheel, 0, (size_t)WHEEL * s->words * sizeof *s->wheel);
+        for (int32_t i = 0; i < s->n; i++)
+            if (s->nodes[i].wake != NEVER) schedule(s, i, s->nodes[i].wake);
+        s->n_hist = 0;
+        return;
+    }
 }
 
 void bnn_sim_result_free(struct bnn_sim_result *r)
@@ -401,7 +609,7 @@ enum bnn_status bnn_hw_simulate(const struct bnn_hw_pipeline *p, const struct bn
                                 struct bnn_sim_result **out)
 {
     *out = NULL;
-    struct bnn_sim_options opt = {16, 0, 0, 1000};
+    struct bnn_sim_options opt = {16, 0, 0, 1000, 0};
     if (o) opt = *o;
     if (opt.frames < 1) return bnn_error(BNN_ERR_INVALID_ARG, "simulation: frames must be >= 1");
     if (opt.trace_bins < 1) opt.trace_bins = 1000;
@@ -453,14 +661,41 @@ enum bnn_status bnn_hw_simulate(const struct bnn_hw_pipeline *p, const struct bn
         s.dma.last = -1;
     }
     struct snode *sink = &s.nodes[p->n_nodes - 1];
-    for (;;) {
-        int64_t next = NEVER;
-        for (int32_t i = 0; i < s.n; i++) {
-            if (s.nodes[i].wake <= s.now) step(&s, i);
+    s.words = (s.n + 63) / 64;
+    s.wheel = bnn__calloc((size_t)WHEEL * s.words, sizeof *s.wheel);
+    if (!s.wheel) goto fail;
+    s.max_cycles = opt.max_cycles;
+    s.ksize = key_size(&s);
+    if (!opt.every_cycle && opt.frames > 4) {
+        for (int h = 0; h < HIST; h++) {
+            s.hist[h].key = bnn__calloc((size_t)s.ksize, sizeof(int64_t));
+            s.hist[h].st = bnn__calloc((size_t)s.n, sizeof(struct bnn_sim_node_stats));
+            s.hist[h].nw = bnn__calloc((size_t)p->n_links + 1, sizeof(int64_t));
+            s.hist[h].nr = bnn__calloc((size_t)p->n_links + 1, sizeof(int64_t));
+            if (!s.hist[h].key || !s.hist[h].st || !s.hist[h].nw || !s.hist[h].nr) goto fail;
         }
+    }
+    int64_t sink_seen = 0;
+    for (int32_t i = 0; i < s.n; i++) schedule(&s, i, 0);
+    for (;;) {
+        uint64_t *slot = &s.wheel[(s.now & (WHEEL - 1)) * s.words];
+        for (int32_t w = 0; w < s.words; w++)
+            while (slot[w]) {
+                int32_t i = w * 64 + __builtin_ctzll(slot[w]);
+                slot[w] &= slot[w] - 1;
+                if (s.nodes[i].wake == s.now) step(&s, i);
+            }
         if (sink->frame >= s.frames) break;
-        for (int32_t i = 0; i < s.n; i++)
-            if (s.nodes[i].wake < next) next = s.nodes[i].wake;
+        if (sink->frame != sink_seen) {
+            sink_seen = sink->frame;
+            if (s.hist[0].key) steady_state(&s);
+        }
+        int64_t next = NEVER;
+        for (int64_t t = s.now + 1; t < s.now + WHEEL && next == NEVER; t++) {
+            const uint64_t *sl = &s.wheel[(t & (WHEEL - 1)) * s.words];
+            for (int32_t w = 0; w < s.words; w++)
+                if (sl[w]) next = t;
+        }
         if (next == NEVER) {
             r->deadlock = 1;
             deadlock_report(&s);
@@ -476,6 +711,8 @@ enum bnn_status bnn_hw_simulate(const struct bnn_hw_pipeline *p, const struct bn
         s.now = next;
     }
     int64_t end = s.now + 1;
+    if (getenv("BNNSIM_STEPS")) for (int32_t i = 0; i < s.n; i++) fprintf(stderr, "%-36s %10lld busy %10lld\n", s.nodes[i].hw->name, (long long)s.nodes[i].nsteps, (long long)s.nodes[i].st.busy);
+    if (getenv("BNNSIM_STEPS")) fprintf(stderr, "steps %lld cycles %lld per cycle %.2f\n", n_steps, (long long)end, (double)n_steps / end);
     r->cycles = end;
     for (int32_t i = 0; i < s.n; i++) {
         close_state(&s, &s.nodes[i], i, end);
@@ -504,12 +741,16 @@ enum bnn_status bnn_hw_simulate(const struct bnn_hw_pipeline *p, const struct bn
     if (r->node[0].stall_in > r->node[0].busy / 8 && r->node[r->bottleneck].stall_in > 0) r->bottleneck = 0;
     free(s.nodes);
     free(s.chans);
+    free(s.wheel);
+    for (int h = 0; h < HIST; h++) free(s.hist[h].key), free(s.hist[h].st), free(s.hist[h].nw), free(s.hist[h].nr);
     *out = r;
     return BNN_OK;
 fail:
     if (st == BNN_ERR_NOMEM) bnn_error(st, "out of memory");
     free(s.nodes);
     free(s.chans);
+    free(s.wheel);
+    for (int h = 0; h < HIST; h++) free(s.hist[h].key), free(s.hist[h].st), free(s.hist[h].nw), free(s.hist[h].nr);
     bnn_sim_result_free(r);
     return st;
 }
