@@ -26,6 +26,8 @@ endif
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/net/*.c src/io/*.c src/import/*.c src/exec/*.c src/kernels/*.c src/fold/*.c src/hw/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test-*.c))
+BENCH_SRC := $(sort $(wildcard bench/bench-*.c))
+BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -49,6 +51,10 @@ $(BIN): $(CLI_OBJ) $(LIB)
 $(BUILD)/tests/%: tests/%.c tests/test-util.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests $< $(LIB) -o $@ $(LDLIBS) $(TEST_LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< $(LIB) -o $@ $(LDLIBS)
 
 # Debian packages (idempotent). Needs root or sudo.
 DEB_PKGS = gcc make pkg-config libopenblas-dev libcmocka-dev libstb-dev libpng-dev libjansson-dev \
@@ -75,8 +81,11 @@ check: $(BIN) $(TESTS)
 check-asan:
 	$(MAKE) BUILD=build-asan SAN=1 OPT="-O1 -g" check
 
-bench: $(BIN)
-	@echo "bench: benchmarks arrive with the fast-kernel issue"; $(BIN) --version
+# Every benchmark program, side by side in one run; bench/RESULTS.md keeps
+# the figures with the machine they came from.
+bench: $(BIN) $(BENCHES)
+	@grep -m1 "model name" /proc/cpuinfo; nproc | sed 's/^/cores: /'
+	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
 
 # Regenerates the bundled networks and samples from their generators.
 data: $(BIN)

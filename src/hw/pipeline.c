@@ -373,11 +373,25 @@ static enum bnn_status build(struct builder *b)
     for (int32_t i = 0; i < b->fold->n_nodes; i++) {
         const struct bnn_fold_node *fe = &b->fold->nodes[i];
         if (fe->used) continue;
+        /* say which nodes of that kind exist */
+        char op[BNN_NAME_MAX], have[160] = "none";
+        op_type_of(fe->name, op, sizeof op);
+        int32_t cnt = 0;
+        const char *first = NULL, *lastn = NULL;
+        for (int32_t k = 0; k < p->n_nodes + p->n_links; k++) {
+            const char *nm = k < p->n_nodes ? p->nodes[k].name : p->links[k - p->n_nodes].name;
+            char o2[BNN_NAME_MAX];
+            if (strcmp(op_type_of(nm, o2, sizeof o2), op)) continue;
+            if (!first) first = nm;
+            lastn = nm;
+            cnt++;
+        }
+        if (cnt == 1) snprintf(have, sizeof have, "only %s", first);
+        else if (cnt > 1) snprintf(have, sizeof have, "%s..%s", first, lastn);
         snprintf(where, sizeof where, "%s", b->where);
         return bnn_error(BNN_ERR_INVALID_ARG, "%s: \"%s\": names no node of the %s pipeline built for '%s' with this "
-                                              "folding (%d nodes, %s..%s; `bnnsim perf --nodes` lists them)",
-                         where, fe->name, finn ? "FINN" : "paper", net->name, p->n_nodes, p->nodes[1].name,
-                         p->nodes[p->n_nodes - 2].name);
+                                              "folding (its %s nodes: %s)",
+                         where, fe->name, finn ? "FINN" : "paper", net->name, op, have);
     }
     return BNN_OK;
 }
