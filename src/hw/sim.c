@@ -55,7 +55,6 @@ struct snode { /* hot fields first */
     int64_t T, F, M, wb, rb, word_bytes;
     const struct bnn_hw_node *hw;
     struct bnn_sim_node_stats st;
-    int64_t nsteps;
 };
 
 /* Timing wheel: for each of the next WHEEL cycles, a bitmask of the nodes
@@ -357,13 +356,10 @@ static int dma_take(struct sim *s, int is_out, int64_t *wait)
     return 0;
 }
 
-static long long n_steps;
 static void step(struct sim *s, int32_t idx)
 {
     struct snode *n = &s->nodes[idx];
     int64_t now = s->now;
-    n_steps++;
-    n->nsteps++;
     if (n->frame >= s->frames) {
         set_state(s, n, BNN_ST_IDLE);
         n->wake = NEVER;
@@ -711,8 +707,6 @@ enum bnn_status bnn_hw_simulate(const struct bnn_hw_pipeline *p, const struct bn
         s.now = next;
     }
     int64_t end = s.now + 1;
-    if (getenv("BNNSIM_STEPS")) for (int32_t i = 0; i < s.n; i++) fprintf(stderr, "%-36s %10lld busy %10lld\n", s.nodes[i].hw->name, (long long)s.nodes[i].nsteps, (long long)s.nodes[i].st.busy);
-    if (getenv("BNNSIM_STEPS")) fprintf(stderr, "steps %lld cycles %lld per cycle %.2f\n", n_steps, (long long)end, (double)n_steps / end);
     r->cycles = end;
     for (int32_t i = 0; i < s.n; i++) {
         close_state(&s, &s.nodes[i], i, end);
