@@ -394,6 +394,48 @@ static void test_perf(void **state)
     assert_false(test_exists(o2));
 }
 
+/* bnnsim golden: a whole set or nothing. */
+static void test_golden_cli(void **state)
+{
+    (void)state;
+    static char out[1 << 16];
+    assert_int_equal(run(out, sizeof out, "golden --help"), 0);
+    assert_non_null(strstr(out, "memblock.dat"));
+    const char *d = test_path("gold-cli");
+    int st = run(out, sizeof out, "golden --net data/cnv.json --fold data/cnv-fix.fold.json --input "
+                 "data/samples/shapes.cifar10.bin --frames 1 -o %s", d);
+    if (st) fail_msg("golden failed: %s", out);
+    assert_non_null(strstr(out, "golden: 31 streams x 1 frames"));
+    char path[4400];
+    snprintf(path, sizeof path, "%s/manifest.json", d);
+    json_error_t je;
+    json_t *m = json_load_file(path, 0, &je);
+    assert_non_null(m);
+    assert_int_equal(json_array_size(json_object_get(m, "streams")), 31);
+    assert_int_equal(json_array_size(json_object_get(m, "memories")), 9);
+    json_decref(m);
+    snprintf(path, sizeof path, "%s/bnn-pynq/8-1-weights.bin", d);
+    assert_true(test_exists(path));
+    snprintf(path, sizeof path, "%s/memories/fc6/thresh.h", d);
+    assert_true(test_exists(path));
+    /* again into the same directory: refused, left as it was */
+    assert_int_equal(run(out, sizeof out, "golden --net data/cnv.json --fold data/cnv-fix.fold.json --input "
+                         "data/samples/shapes.cifar10.bin -o %s", d), 1);
+    assert_non_null(strstr(out, "exists"));
+    /* failures leave nothing */
+    const char *d2 = test_path("gold-none"), *bad = test_path("bad-golden.json");
+    static const char b[] = "{\"MVAU_hls_0\": {\"PE\": 5}}";
+    test_write(bad, b, strlen(b));
+    assert_int_equal(run(out, sizeof out, "golden --net data/cnv.json --fold %s --input data/samples/shapes.cifar10.bin -o %s",
+                         bad, d2), 1);
+    assert_non_null(strstr(out, "PE=5 does not divide MH=64"));
+    assert_int_equal(run(out, sizeof out, "golden --net data/cnv.json --fold data/cnv-fix.fold.json --input "
+                         "data/samples/shapes.cifar10.bin --layers conv9 -o %s", d2), 1);
+    assert_non_null(strstr(out, "'conv9' is not a layer"));
+    assert_int_equal(run(out, sizeof out, "golden --net data/cnv.json --fold data/cnv-fix.fold.json -o %s", d2), 2);
+    assert_false(test_exists(d2));
+}
+
 int main(void)
 {
     bin = getenv("BNNSIM_BIN");
@@ -413,6 +455,7 @@ int main(void)
         cmocka_unit_test(test_bad_folds),
         cmocka_unit_test(test_import_failures_leave_nothing),
         cmocka_unit_test(test_perf),
+        cmocka_unit_test(test_golden_cli),
     };
     int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
     free(base_json);

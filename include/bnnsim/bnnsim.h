@@ -12,5 +12,6 @@
 #include "bnnsim/fold.h"
 #include "bnnsim/import.h"
 #include "bnnsim/hw.h"
+#include "bnnsim/golden.h"
 
 #endif

@@ -63,6 +63,8 @@ struct bnn_hw_node {
     char name[BNN_NAME_MAX]; /* FINN's name, e.g. MVAU_hls_3, or dma_in / dma_out */
     int32_t layer;           /* IR layer it implements, -1 for DMA/DWC */
     int32_t in_width, out_width;       /* stream bits per word */
+    int32_t out_elem_bits;             /* bits of one value in the output stream */
+    int32_t out_signed;                /* values are two's complement */
     int64_t in_words, out_words;       /* stream words per frame */
     int64_t exp_cycles;      /* FINN's get_exp_cycles (0 where FINN has none) */
     /* parameters of the kind */

@@ -57,6 +57,15 @@ static int32_t value_bits(const struct bnn_net *net, int32_t i, enum bnn_style s
     return b;
 }
 
+static int32_t value_signed(const struct bnn_net *net, int32_t i)
+{
+    const struct bnn_layer *L = &net->layers[i];
+    if (L->kind == BNN_LAYER_INPUT) return L->out_type == BNN_VT_INT && L->input.is_signed;
+    if (L->kind == BNN_LAYER_MAXPOOL) return value_signed(net, i - 1);
+    if (L->kind == BNN_LAYER_CONV || L->kind == BNN_LAYER_FC) return L->act == BNN_ACT_RAW && L->in_type != BNN_VT_BITS;
+    return 0;
+}
+
 struct builder {
     const struct bnn_net *net;
     const struct bnn_fold *fold;
@@ -122,6 +131,8 @@ static int dwc_to(struct builder *b, int32_t width, int64_t words)
     d->in_words = in_words;
     d->out_width = width;
     d->out_words = words;
+    d->out_elem_bits = prev->out_elem_bits;
+    d->out_signed = prev->out_signed;
     return 0;
 }
 
@@ -197,6 +208,8 @@ static enum bnn_status build(struct builder *b)
     n->out_width = o->dma_width;
     n->out_words = (in_bits + o->dma_width - 1) / o->dma_width;
     n->in_words = n->out_words;
+    n->out_elem_bits = finn ? 8 : vb;
+    n->out_signed = finn ? 0 : value_signed(net, 0);
 
     if (finn) { /* input quantiser on 8-bit pixels */
         entry_for(b, "Thresholding_rtl_0", "Thresholding_rtl", &e);
@@ -215,6 +228,8 @@ static enum bnn_status build(struct builder *b)
         n->out_width = vb * pe;
         n->in_words = n->out_words = in_pixels * in_ch / pe;
         n->exp_cycles = n->out_words;
+        n->out_elem_bits = vb;
+        n->out_signed = value_signed(net, 0);
     }
     for (int32_t i = 1; i < net->n_layers; i++) {
         const struct bnn_layer *L = &net->layers[i];
@@ -262,6 +277,8 @@ static enum bnn_status build(struct builder *b)
                 n->ofm_h = L->out.h;
                 n->ofm_w = L->out.w;
                 n->in_width = n->out_width = simd * ib;
+                n->out_elem_bits = ib;
+                n->out_signed = value_signed(net, i - 1);
                 n->in_words = (int64_t)L->in.h * L->in.w * cf;
                 n->out_words = (int64_t)reps * L->kernel * L->kernel * cf;
                 int64_t wb = (int64_t)n->ofm_w * n->k * n->k * cf, rb = (int64_t)n->stride * n->ifm_w * cf;
@@ -285,6 +302,8 @@ static enum bnn_status build(struct builder *b)
             n->reps = reps;
             n->in_width = fl->simd * ib;
             n->out_width = fl->pe * ob;
+            n->out_elem_bits = ob;
+            n->out_signed = value_signed(net, i);
             n->in_words = (int64_t)reps * L->mw / fl->simd;
             n->out_words = (int64_t)reps * L->mh / fl->pe;
             n->exp_cycles = bnn_fold_layer_cycles(net, fl);
@@ -310,6 +329,8 @@ static enum bnn_status build(struct builder *b)
             n->ofm_h = L->out.h;
             n->ofm_w = L->out.w;
             n->in_width = n->out_width = L->in.c * bits;
+            n->out_elem_bits = bits;
+            n->out_signed = value_signed(net, i);
             n->in_words = (int64_t)L->in.h * L->in.w;
             n->out_words = (int64_t)L->out.h * L->out.w;
             n->exp_cycles = (int64_t)((double)L->in.w * L->in.w * (1.0 + 1.0 / ((double)L->kernel * L->kernel)));
@@ -333,6 +354,7 @@ static enum bnn_status build(struct builder *b)
             n->in_words = labels / pe;
             n->out_width = ob;
             n->out_words = L->top_k;
+            n->out_elem_bits = ob;
             n->exp_cycles = labels / pe;
         }
     }
@@ -344,6 +366,8 @@ static enum bnn_status build(struct builder *b)
     n = add_node(b, BNN_HW_DMA_OUT);
     if (!n) return BNN_ERR_NOMEM;
     snprintf(n->name, sizeof n->name, "dma_out");
+    n->out_elem_bits = b->p->nodes[b->p->n_nodes - 2].out_elem_bits;
+    n->out_signed = b->p->nodes[b->p->n_nodes - 2].out_signed;
     n->in_width = o->dma_width;
     n->in_words = (out_bits + o->dma_width - 1) / o->dma_width;
     n->out_words = n->in_words;

@@ -5,7 +5,9 @@
  * A short file leaves the missing entries 0 (all -1), as BNN-PYNQ's loader
  * does. <L>-<pe>-thres.bin: little-endian int64, TMEM = NF entries; entry nf
  * belongs to row nf*PE + pe; BNN-PYNQ fires when T < acc, bnnsim when
- * T' <= acc, so T' = T + 1 exactly (all values are integers). */
+ * T' <= acc, so T' = T + 1 exactly (all values are integers).
+ * PE and SIMD are BNN-PYNQ's published ones, or those of a config.h in the
+ * same directory (bnn_export_bnn_pynq writes one), checked against the net. */
 #include <errno.h>
 #include <stdio.h>
 
@@ -110,6 +112,37 @@ static enum bnn_status read_layer(const char *dir, int32_t li, const struct spec
     return BNN_OK;
 }
 
+/* PE and SIMD from a config.h beside the .bin files (bnnsim's export writes
+ * one; BNN-PYNQ's own sits in hw/), else BNN-PYNQ's published folding. */
+static enum bnn_status read_folding(const char *dir, int32_t n_mat, const struct spec *sp, int32_t *pe, int32_t *simd,
+                                    int *found)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/config.h", dir);
+    for (int32_t m = 0; m < n_mat; m++) pe[m] = sp[m].pe, simd[m] = sp[m].simd;
+    *found = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) return BNN_OK;
+    *found = 1;
+    char line[512];
+    int32_t seen = 0;
+    while (fgets(line, sizeof line, f)) {
+        int32_t li;
+        long v;
+        char key[32];
+        if (sscanf(line, " #define L%d_%31[A-Z_] %ld", &li, key, &v) != 3 || li < 0 || li >= n_mat) continue;
+        if (!strcmp(key, "PE")) pe[li] = (int32_t)v, seen |= 1;
+        if (!strcmp(key, "SIMD")) simd[li] = (int32_t)v, seen |= 2;
+    }
+    fclose(f);
+    if (seen != 3) return bnn_error(BNN_ERR_PARSE, "%s: no L<i>_PE / L<i>_SIMD defines", path);
+    for (int32_t m = 0; m < n_mat; m++)
+        if (pe[m] < 1 || simd[m] < 1 || sp[m].mh % pe[m])
+            return bnn_error(BNN_ERR_INVALID_ARG, "%s: L%d_PE=%d / L%d_SIMD=%d do not fold layer %d", path, m, pe[m], m,
+                             simd[m], m);
+    return BNN_OK;
+}
+
 static enum bnn_status read_classes(const char *dir, struct bnn_net *net)
 {
     char path[4200];
@@ -177,11 +210,17 @@ enum bnn_status bnn_pynq_import(enum bnn_pynq_network which, const char *dir, st
         L->input = (struct bnn_input_spec){.kind = BNN_INPUT_BINARY, .binarize_threshold = 128};
     }
     struct bnn_shape shape = L->out;
-    int32_t li = 1;
+    int32_t li = 1, pe_of[9], simd_of[9];
+    int have_config;
+    if ((st = read_folding(dirn, n_mat, sp, pe_of, simd_of, &have_config))) goto fail;
+    st = BNN_ERR_NOMEM;
     if (out_fold && !(fold = bnn__calloc(1, sizeof *fold))) goto fail;
     if (fold && !(fold->layers = bnn__calloc((size_t)n_mat, sizeof *fold->layers))) goto fail;
     for (int32_t m = 0; m < n_mat; m++) {
-        const struct spec *s = &sp[m];
+        struct spec sm = sp[m];
+        sm.pe = pe_of[m];
+        sm.simd = simd_of[m];
+        const struct spec *s = &sm;
         L = &net->layers[li];
         L->kind = s->kind;
         snprintf(L->name, sizeof L->name, "%s", s->name);
@@ -204,6 +243,10 @@ enum bnn_status bnn_pynq_import(enum bnn_pynq_network which, const char *dir, st
             shape = (struct bnn_shape){1, 1, s->mh};
         }
         if (is_cnv && m == 0) L->thr_frac = 8; /* Q1.7 inputs, thresholds in 1/256 */
+        if (L->mw % s->simd) {
+            st = bnn_error(BNN_ERR_INVALID_ARG, "%s/config.h: L%d_SIMD=%d does not divide MW=%d", dirn, m, s->simd, L->mw);
+            goto fail;
+        }
         if ((st = read_layer(dirn, m, s, L))) goto fail;
         if (fold) {
             fold->layers[m] = (struct bnn_fold_layer){li, s->pe, s->simd, 0};
@@ -225,6 +268,13 @@ enum bnn_status bnn_pynq_import(enum bnn_pynq_network which, const char *dir, st
     L->top_k = 1;
     if ((st = bnn_net_finalize(net, dirn))) goto fail;
     if (fold && (st = bnn_fold_check(fold, net, dirn))) goto fail;
+    if (have_config) { /* the whole config.h must agree with the network */
+        char path[4200];
+        snprintf(path, sizeof path, "%s/config.h", dirn);
+        struct bnn_fold *chk = NULL;
+        if ((st = bnn_fold_load(path, net, &chk))) goto fail;
+        bnn_fold_free(chk);
+    }
     *out_net = net;
     if (out_fold) *out_fold = fold;
     return BNN_OK;
