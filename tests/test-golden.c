@@ -400,6 +400,22 @@ static void test_bnn_pynq_round_trips(void **state)
         struct bnn_net *net = NULL;
         struct bnn_fold *fold = NULL;
         ASSERT_OK(bnn_pynq_import(which, dir, &net, &fold));
+        /* a whole golden set of the trained network, both pipeline styles */
+        for (int style = 0; style < 2; style++) {
+            struct bnn_hw_pipeline *gp = build(net, fold, style ? BNN_STYLE_PAPER : BNN_STYLE_FINN);
+            const struct bnn_shape in = net->layers[0].out;
+            uint8_t *px = calloc((size_t)in.h * in.w * in.c, 1);
+            for (int32_t i = 0; i < in.h * in.w * in.c; i++) px[i] = (uint8_t)(i * 37 + k);
+            char gd[64];
+            snprintf(gd, sizeof gd, "gold-pynq-%d-%d", k, style);
+            struct bnn_golden_options go = {1, NULL, 1};
+            ASSERT_OK(bnn_golden_write(net, fold, gp, px, 1, &go, test_path(gd), NULL));
+            char mp[4400];
+            snprintf(mp, sizeof mp, "%s/bnn-pynq/0-0-weights.bin", test_path(gd));
+            assert_true(test_exists(mp));
+            free(px);
+            bnn_hw_free(gp);
+        }
         char outd[64];
         snprintf(outd, sizeof outd, "export-%d", k);
         const char *out = test_path(outd);
