@@ -13,5 +13,6 @@
 #include "bnnsim/import.h"
 #include "bnnsim/hw.h"
 #include "bnnsim/golden.h"
+#include "bnnsim/resources.h"
 
 #endif

@@ -1,0 +1,326 @@
+/* Resource estimates per node and link. FINN's formulas (custom_op/
+ * fpgadataflow/ modules) where FINN has one; the rest is modelled here and said
+ * so in docs/resources.md. Memories go through one mapper that records the
+ * rule behind each decision. */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "bnnsim/resources.h"
+#include "core/util.h"
+#include "fold/fold-impl.h"
+
+int64_t bnn_bram18_for(int64_t width, int64_t depth)
+{
+    static const int64_t ar[6][2] = {{1, 16384}, {2, 8192}, {4, 4096}, {9, 2048}, {18, 1024}, {36, 512}};
+    int64_t best = INT64_MAX;
+    for (int i = 0; i < 6; i++) {
+        int64_t n = ((width + ar[i][0] - 1) / ar[i][0]) * ((depth + ar[i][1] - 1) / ar[i][1]);
+        if (n < best) best = n;
+    }
+    return best;
+}
+
+struct ctx {
+    struct bnn_resource_report *r;
+    int32_t cap;
+};
+
+/* Maps `copies` identical width x depth memories; adds to `acc`. */
+static void map_mem(struct ctx *c, int32_t node, const char *what, int64_t width, int64_t depth, int32_t copies,
+                    const char *ram_style, struct bnn_res *acc)
+{
+    struct bnn_resource_report *r = c->r;
+    if (r->n_mem == c->cap) {
+        int32_t cap = c->cap ? 2 * c->cap : 64;
+        struct bnn_mem_decision *m = realloc(r->mem, (size_t)cap * sizeof *m);
+        if (!m) return; /* the totals stay right; only the list is short */
+        r->mem = m;
+        c->cap = cap;
+    }
+    struct bnn_mem_decision *d = &r->mem[r->n_mem++];
+    memset(d, 0, sizeof *d);
+    d->node = node;
+    snprintf(d->what, sizeof d->what, "%s", what);
+    d->width = (int32_t)width;
+    d->depth = depth;
+    d->copies = copies;
+    const char *st = ram_style && *ram_style ? ram_style : "auto";
+    if (depth <= 2 && strcmp(st, "block") && strcmp(st, "ultra")) {
+        d->target = BNN_MEM_REGS;
+        snprintf(d->rule, sizeof d->rule, "depth <= 2: registers");
+        acc->ff += (double)width * depth * copies;
+        return;
+    }
+    if (!strcmp(st, "distributed") || (!strcmp(st, "auto") && depth <= 32)) {
+        d->target = BNN_MEM_LUTRAM;
+        d->luts = (double)copies * width * ((depth + 63) / 64); /* RAM64X1: one LUT per bit per 64 words */
+        snprintf(d->rule, sizeof d->rule, "%s", !strcmp(st, "auto") ? "auto, depth <= 32: distributed RAM (fitted: SFC-max)"
+                                                                     : "ram_style=distributed");
+        acc->lut += d->luts;
+        acc->lutram += d->luts;
+        return;
+    }
+    if (!strcmp(st, "ultra")) {
+        d->target = BNN_MEM_URAM;
+        d->uram = (double)copies * ((width + 71) / 72) * ((depth + 4095) / 4096);
+        snprintf(d->rule, sizeof d->rule, "ram_style=ultra: 72 x 4096 URAM");
+        acc->uram += d->uram;
+        return;
+    }
+    d->target = BNN_MEM_BRAM;
+    d->bram18 = (double)copies * bnn_bram18_for(width, depth);
+    snprintf(d->rule, sizeof d->rule, "%s: cheapest RAMB18 aspect ratio, one memory per copy",
+             !strcmp(st, "auto") ? "auto, depth > 32: block RAM" : "ram_style=block");
+    acc->bram18 += d->bram18;
+}
+
+/* The config entry of a node (by name; MVAUs by matrix index), or NULL. */
+static const struct bnn_fold_node *entry(const struct bnn_fold *f, const struct bnn_hw_node *n)
+{
+    int32_t j;
+    for (int32_t i = 0; i < f->n_nodes; i++) {
+        if (!strcmp(f->nodes[i].name, n->name)) return &f->nodes[i];
+        if (n->kind == BNN_HW_MVAU && f->nodes[i].mvau >= 0 && sscanf(n->name, "MVAU_hls_%d", &j) == 1 &&
+            f->nodes[i].mvau == j)
+            return &f->nodes[i];
+    }
+    return NULL;
+}
+
+static const char *setting(const struct bnn_fold *f, const struct bnn_hw_node *n, const char *key, const char *op,
+                           const char *dflt)
+{
+    const struct bnn_fold_node *e = entry(f, n);
+    if (e) {
+        const char *v = !strcmp(key, "ram_style") ? e->ram_style
+                        : !strcmp(key, "ram_style_thresholds") ? e->ram_style_thresholds
+                        : !strcmp(key, "mem_mode") ? e->mem_mode : e->res_type;
+        if (v[0]) return v;
+    }
+    for (int32_t i = 0; i < f->n_defaults; i++)
+        if (!strcmp(f->defaults[i].key, key) && f->defaults[i].is_str && bnn__fold_default_matches(&f->defaults[i], op))
+            return f->defaults[i].sval;
+    return dflt;
+}
+
+static int32_t clog2(int64_t x)
+{
+    int32_t b = 0;
+    while (((int64_t)1 << b) < x) b++;
+    return b;
+}
+
+static void mvau(struct ctx *c, int32_t i, const struct bnn_hw_pipeline *p, const struct bnn_net *net,
+                 const struct bnn_fold *f, struct bnn_res *a)
+{
+    const struct bnn_hw_node *n = &p->nodes[i];
+    const struct bnn_layer *L = &net->layers[n->layer];
+    const int paper = p->opt.style == BNN_STYLE_PAPER;
+    const int32_t P = n->pe, Q = n->simd, W = 1, A = L->in_type == BNN_VT_BITS ? 1 : net->layers[0].input.bits;
+    const int64_t wmem = (int64_t)n->mh * n->mw / ((int64_t)P * Q), tmem = n->mh / P;
+    /* FINN MVAU_hls lut_estimation (FINN-R constants c0 = 300, c1 = 1.1) */
+    double alpha = log2((double)n->mw) + W + A - 1 - (A > 1);
+    int32_t acc_bits = (int32_t)ceil(alpha + log2(1 + pow(2, -alpha)) + 1);
+    double mult = !strcmp(setting(f, n, "resType", "MVAU_hls", "lut"), "dsp") ? 0 : Q * (2 * ceil((W + A) / 6.0) - 1) * (W + A);
+    double adder = (W + A) * (2.0 * Q - 1), thr = 0, comp = 0;
+    if (L->act == BNN_ACT_THRESHOLD) comp = (double)L->n_thr * acc_bits;
+    a->lut += 300 + 1.1 * P * (mult + adder + acc_bits + thr + comp);
+    if (mult == 0) a->dsp += (double)P * Q * ceil((W + A) / 48.0);
+    /* FFs: FINN has none; accumulator, output and adder-tree pipeline registers */
+    a->ff += (double)P * (acc_bits + 1) + (double)P * Q * 0.5 + 100;
+    /* weights: per-PE arrays (internal_embedded, the paper's and finn-hlslib's
+     * ARRAY_PARTITION dim=1) or one PE*SIMD-wide stream memory (internal_decoupled) */
+    const char *mm = setting(f, n, "mem_mode", "MVAU_hls", paper ? "internal_embedded" : "internal_decoupled");
+    const char *rs = setting(f, n, "ram_style", "MVAU_hls", "auto");
+    if (!strcmp(mm, "internal_decoupled")) map_mem(c, i, "weights", (int64_t)P * Q * W, wmem, 1, rs, a);
+    else if (strcmp(mm, "external")) map_mem(c, i, "weights", (int64_t)Q * W, wmem, P, rs, a);
+    if (L->act == BNN_ACT_THRESHOLD)
+        map_mem(c, i, "thresholds", (int64_t)acc_bits * L->n_thr, tmem, P,
+                setting(f, n, "ram_style_thresholds", "MVAU_hls", "auto"), a);
+}
+
+static void node_res(struct ctx *c, int32_t i, const struct bnn_hw_pipeline *p, const struct bnn_net *net,
+                     const struct bnn_fold *f, struct bnn_res *a)
+{
+    const struct bnn_hw_node *n = &p->nodes[i];
+    switch (n->kind) {
+    case BNN_HW_MVAU: mvau(c, i, p, net, f, a); break;
+    case BNN_HW_SWG: {
+        const int64_t cf = n->ch / n->simd, w = (int64_t)n->simd * (n->in_width / n->simd);
+        const char *rs = setting(f, n, "ram_style", n->swg == BNN_SWG_HLS ? "ConvolutionInputGenerator_hls"
+                                                                          : "ConvolutionInputGenerator_rtl", "distributed");
+        int64_t depth;
+        if (n->swg == BNN_SWG_2017) depth = (int64_t)n->ifm_h * n->ifm_w * cf;            /* the whole frame */
+        else if (n->swg == BNN_SWG_HLS) depth = (int64_t)(n->k + n->stride) * n->ifm_w * cf; /* K + stride lines */
+        else depth = ((int64_t)(n->k - 1) * n->ifm_w + n->k) * cf;                          /* FINN RTL buffer_min */
+        if (n->swg == BNN_SWG_2017) rs = "auto";
+        a->lut += 300; /* FINN: 300 + memory LUTs */
+        a->ff += 2.0 * w + 64;
+        map_mem(c, i, "window buffer", w, depth, 1, rs, a);
+        break;
+    }
+    case BNN_HW_THRESH: { /* FINN Thresholding_hls: A*P comparators, thresholds per channel */
+        const int32_t A = 8, P = n->pe, steps = n->out_elem_bits == 1 ? 1 : (1 << n->out_elem_bits) - 1;
+        a->lut += (double)A * P * steps / (steps > 1 ? 4.0 : 1.0) + 50;
+        a->ff += (double)P * (A + n->out_elem_bits) + 32;
+        map_mem(c, i, "thresholds", (int64_t)A * steps, n->ch / P, P, setting(f, n, "ram_style", "Thresholding_rtl", "auto"), a);
+        break;
+    }
+    case BNN_HW_DWC: { /* FINN StreamingDataWidthConverter lut_estimation */
+        int64_t inw = n->in_width, outw = n->out_width, g = inw, b = outw;
+        while (b) { int64_t t = g % b; g = b; b = t; }
+        int64_t intw = inw / g * outw, cnt = 0, cset = 0;
+        if (inw != intw) cnt += labs((long)ceil(log2((double)inw / intw))), cset += intw;
+        if (intw != outw) cnt += labs((long)ceil(log2((double)intw / outw))), cset += outw;
+        a->lut += (double)(cnt + cset);
+        a->ff += (double)intw + 8;
+        break;
+    }
+    case BNN_HW_MAXPOOL: /* FINN: 0. OR trees over C lanes, one pooled row of C bits per output column */
+        a->lut += (double)n->in_width * 2 + 40;
+        a->ff += (double)n->in_width * 2 + 32;
+        map_mem(c, i, "row buffer", n->in_width, n->ofm_w, 1, "auto", a);
+        break;
+    case BNN_HW_LABELSELECT: /* FINN: 0. A top-K insertion list: K comparators of value + index bits */
+        a->lut += (double)n->top_k * (n->in_width / n->pe + clog2(n->ch)) * 3 + 60;
+        a->ff += (double)n->top_k * (n->in_width / n->pe + clog2(n->ch)) + 32;
+        break;
+    case BNN_HW_DMA_IN:
+    case BNN_HW_DMA_OUT: /* fitted: an AXI master with a 1024-word buffer (BNN-PYNQ's memInStrm/memOutStrm) */
+        a->lut += 1200;
+        a->ff += 1800;
+        map_mem(c, i, "dma buffer", p->opt.dma_width, 1024, 1, "block", a);
+        break;
+    default: break;
+    }
+}
+
+static void link_res(struct ctx *c, int32_t l, const struct bnn_hw_pipeline *p, const struct bnn_fold *f, struct bnn_res *a)
+{
+    const struct bnn_hw_link *k = &p->links[l];
+    const struct bnn_hw_node *prod = &p->nodes[l], *cons = &p->nodes[l + 1];
+    if (k->kind == BNN_LINK_PIPO) { /* two frame buffers at the producer's width */
+        map_mem(c, l + p->n_nodes, "frame buffer", prod->out_width, prod->out_words, 2, "auto", a);
+        a->lut += 60;
+        a->ff += 40;
+        return;
+    }
+    (void)cons;
+    (void)f;
+    int64_t d = k->depth, w = k->width;
+    if (d <= 2) { /* FINN's shallow FIFOs: the HLS streams' own registers */
+        a->ff += (double)w * d;
+        a->lut += 4;
+        return;
+    }
+    if (d <= 256) { /* FINN StreamingFIFO_rtl (Q_srl): SRL LUTs */
+        a->lut += 2 * clog2(d) + (double)((d + 31) / 32) * ((w + 1) / 2);
+        a->ff += (double)w + 2 * clog2(d);
+        return;
+    }
+    a->lut += 2 * clog2(d) + 20; /* vivado impl_style: block RAM FIFO */
+    a->ff += (double)w + 2 * clog2(d);
+    map_mem(c, l + p->n_nodes, "fifo", w, (int64_t)1 << clog2(d), 1, "block", a);
+}
+
+static void add(struct bnn_res *t, const struct bnn_res *a)
+{
+    t->lut += a->lut, t->ff += a->ff, t->bram18 += a->bram18, t->uram += a->uram, t->dsp += a->dsp, t->lutram += a->lutram;
+}
+
+enum bnn_status bnn_hw_resources(const struct bnn_hw_pipeline *p, const struct bnn_net *net,
+                                 const struct bnn_fold *fold, struct bnn_resource_report **out)
+{
+    *out = NULL;
+    struct bnn_resource_report *r = bnn__calloc(1, sizeof *r);
+    if (!r) return BNN_ERR_NOMEM;
+    r->n_nodes = p->n_nodes;
+    r->n_links = p->n_links;
+    r->node = bnn__calloc((size_t)p->n_nodes, sizeof *r->node);
+    r->link = bnn__calloc((size_t)p->n_links + 1, sizeof *r->link);
+    if (!r->node || !r->link) {
+        bnn_resource_report_free(r);
+        return BNN_ERR_NOMEM;
+    }
+    struct ctx c = {r, 0};
+    for (int32_t i = 0; i < p->n_nodes; i++) {
+        node_res(&c, i, p, net, fold, &r->node[i]);
+        add(&r->total, &r->node[i]);
+    }
+    for (int32_t l = 0; l < p->n_links; l++) {
+        link_res(&c, l, p, fold, &r->link[l]);
+        add(&r->total, &r->link[l]);
+    }
+    *out = r;
+    return BNN_OK;
+}
+
+void bnn_resource_report_free(struct bnn_resource_report *r)
+{
+    if (!r) return;
+    free(r->node);
+    free(r->link);
+    free(r->mem);
+    free(r);
+}
+
+int bnn_resources_fit(const struct bnn_res *t, const struct bnn_device *d, char *why, size_t n)
+{
+    const struct { const char *name; double use, total, lim; } k[5] = {
+        {"LUT", t->lut, d->lut, d->lim_lut}, {"FF", t->ff, d->ff, d->lim_ff}, {"BRAM_18K", t->bram18, d->bram18, d->lim_bram18},
+        {"URAM", t->uram, d->uram, d->lim_uram}, {"DSP", t->dsp, d->dsp, d->lim_dsp}};
+    for (int i = 0; i < 5; i++) {
+        if (k[i].use <= k[i].total * k[i].lim + 1e-9) continue;
+        if (why)
+            snprintf(why, n, "%s: %.0f needed, %s has %.0f (%.0f %% recommended: %.0f)", k[i].name, k[i].use, d->name,
+                     k[i].total, 100 * k[i].lim, k[i].total * k[i].lim);
+        return 0;
+    }
+    if (why) snprintf(why, n, "fits %s", d->name);
+    return 1;
+}
+
+static double num(json_t *o, const char *k, double dflt)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_number(v) ? json_number_value(v) : dflt;
+}
+
+enum bnn_status bnn_device_load(const char *name_or_path, struct bnn_device *d)
+{
+    memset(d, 0, sizeof *d);
+    char path[4200];
+    if (strchr(name_or_path, '/') || strstr(name_or_path, ".json")) {
+        snprintf(path, sizeof path, "%s", name_or_path);
+    } else {
+        const char *base = getenv("BNNSIM_DATA");
+        snprintf(path, sizeof path, "%s/devices/%s.json", base && *base ? base : "data", name_or_path);
+    }
+    json_error_t je;
+    json_t *o = json_load_file(path, 0, &je);
+    if (!o) {
+        if (!strchr(name_or_path, '/'))
+            return bnn_error(BNN_ERR_IO, "device '%s': %s not found (devices: zc706, pynq-z1, pynq-z2, ultra96, zcu104 "
+                                         "in data/devices/; set BNNSIM_DATA to another data directory)", name_or_path, path);
+        return bnn_error(BNN_ERR_PARSE, "%s:%d: %s", path, je.line, je.text);
+    }
+    static const char *const need[] = {"name", "LUT", "FF", "BRAM_18K", "DSP", "limits", "clock_mhz", NULL};
+    for (const char *const *k = need; *k; k++)
+        if (!json_object_get(o, *k)) {
+            json_decref(o);
+            return bnn_error(BNN_ERR_PARSE, "%s: %s: missing", path, *k);
+        }
+    snprintf(d->name, sizeof d->name, "%s", json_string_value(json_object_get(o, "name")) ?: "?");
+    snprintf(d->part, sizeof d->part, "%s", json_string_value(json_object_get(o, "part")) ?: "");
+    snprintf(d->family, sizeof d->family, "%s", json_string_value(json_object_get(o, "family")) ?: "");
+    d->lut = num(o, "LUT", 0), d->ff = num(o, "FF", 0), d->bram18 = num(o, "BRAM_18K", 0);
+    d->uram = num(o, "URAM", 0), d->dsp = num(o, "DSP", 0), d->clock_mhz = num(o, "clock_mhz", 200);
+    json_t *lim = json_object_get(o, "limits");
+    d->lim_lut = num(lim, "LUT", 0.7), d->lim_ff = num(lim, "FF", 0.5), d->lim_bram18 = num(lim, "BRAM_18K", 0.8);
+    d->lim_uram = num(lim, "URAM", 0.8), d->lim_dsp = num(lim, "DSP", 0.8);
+    json_decref(o);
+    if (d->lut <= 0 || d->bram18 < 0 || d->clock_mhz <= 0)
+        return bnn_error(BNN_ERR_PARSE, "%s: LUT, BRAM_18K and clock_mhz must be positive", path);
+    return BNN_OK;
+}

@@ -1,0 +1,98 @@
+/* Resource model, the parts that are derived rather than fitted: BRAM
+ * aspect ratios, per-PE memories (LFC-max's 396 BRAM), devices, fit verdict. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "bnnsim/bnnsim.h"
+#include "test-util.h"
+
+static void test_bram_aspect_ratios(void **state)
+{
+    (void)state;
+    assert_int_equal(bnn_bram18_for(64, 104), 2);   /* 512 x 36, two wide */
+    assert_int_equal(bnn_bram18_for(8, 128), 1);
+    assert_int_equal(bnn_bram18_for(16, 12544), 13); /* 1K x 18 */
+    assert_int_equal(bnn_bram18_for(1, 16384), 1);   /* 16K x 1 */
+    assert_int_equal(bnn_bram18_for(1, 16385), 2);
+    assert_int_equal(bnn_bram18_for(4, 16384), 4);   /* 4K x 4 */
+    assert_int_equal(bnn_bram18_for(36, 513), 2);
+    assert_int_equal(bnn_bram18_for(72, 512), 2);
+}
+
+/* LFC-max: 128 PEs x (64-bit x 104..128-deep weights) in layers 0-2 = 3 x 128
+ * BRAM36, 16 PEs x 128 x 8 bits = 8 BRAM36, two 1024 x 64 DMA buffers = 4:
+ * the paper's 396, from the memory structure alone. */
+static void test_lfc_max_bram(void **state)
+{
+    (void)state;
+    struct bnn_net *net = NULL;
+    struct bnn_fold *fold = NULL;
+    ASSERT_OK(bnn_net_load("data/lfc.json", &net));
+    ASSERT_OK(bnn_fold_load("data/lfc-max.fold.json", net, &fold));
+    struct bnn_hw_options o;
+    bnn_hw_options_default(&o);
+    o.style = BNN_STYLE_PAPER;
+    o.swg = BNN_SWG_2017;
+    struct bnn_hw_pipeline *p = NULL;
+    ASSERT_OK(bnn_hw_build(net, fold, &o, "res", &p));
+    struct bnn_resource_report *r = NULL;
+    ASSERT_OK(bnn_hw_resources(p, net, fold, &r));
+    assert_true(r->total.bram18 == 792); /* 396 BRAM36 */
+    int weights = 0;
+    for (int32_t m = 0; m < r->n_mem; m++) {
+        const struct bnn_mem_decision *d = &r->mem[m];
+        assert_true(d->rule[0] != 0);
+        if (!strcmp(d->what, "weights")) {
+            weights++;
+            assert_int_equal(d->target, BNN_MEM_BRAM); /* 104..128 deep: block RAM */
+            assert_int_equal(d->copies, p->nodes[d->node].pe);
+        }
+        if (!strcmp(d->what, "thresholds")) assert_int_not_equal(d->target, BNN_MEM_BRAM); /* 8 deep: LUTRAM; 1 deep: registers */
+    }
+    assert_int_equal(weights, 4);
+    /* ram_style=distributed moves a layer's weights out of BRAM */
+    struct bnn_fold_node *e = bnn_fold_node_get(fold, "MVAU_hls_3", 1);
+    e->mvau = 3;
+    snprintf(e->ram_style, sizeof e->ram_style, "distributed");
+    bnn_resource_report_free(r);
+    ASSERT_OK(bnn_hw_resources(p, net, fold, &r));
+    assert_true(r->total.bram18 == 792 - 16);
+    bnn_resource_report_free(r);
+    bnn_hw_free(p);
+    bnn_fold_free(fold);
+    bnn_net_free(net);
+}
+
+static void test_devices_and_fit(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"zc706", "pynq-z1", "pynq-z2", "ultra96", "zcu104"};
+    for (int i = 0; i < 5; i++) {
+        struct bnn_device d;
+        ASSERT_OK(bnn_device_load(names[i], &d));
+        assert_true(d.lut > 50000 && d.bram18 > 200 && d.clock_mhz > 0 && d.lim_lut > 0 && d.lim_lut <= 1);
+    }
+    struct bnn_device z;
+    ASSERT_OK(bnn_device_load("zc706", &z));
+    assert_true(z.lut == 218600 && z.bram18 == 1090 && z.dsp == 900);
+    struct bnn_res t = {.lut = 100000, .ff = 50000, .bram18 = 800};
+    char why[256];
+    assert_true(bnn_resources_fit(&t, &z, why, sizeof why));
+    t.bram18 = 1100;
+    assert_false(bnn_resources_fit(&t, &z, why, sizeof why));
+    assert_non_null(strstr(why, "BRAM_18K: 1100 needed, ZC706 has 1090"));
+    ASSERT_ERR(bnn_device_load("zc707", &z), "device 'zc707'");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bram_aspect_ratios),
+        cmocka_unit_test(test_lfc_max_bram),
+        cmocka_unit_test(test_devices_and_fit),
+    };
+    return cmocka_run_group_tests_name("resources", tests, NULL, NULL);
+}
