@@ -436,6 +436,33 @@ static void test_golden_cli(void **state)
     assert_false(test_exists(d2));
 }
 
+/* bnnsim resources: JSON keys, fit verdict, bad device. */
+static void test_resources_cli(void **state)
+{
+    (void)state;
+    static char out[1 << 20];
+    int st = run(out, sizeof out, "resources --net data/lfc.json --fold data/lfc-max.fold.json --style paper --json");
+    if (st) fail_msg("resources failed: %s", out);
+    json_error_t je;
+    json_t *doc = json_loads(out, 0, &je);
+    if (!doc) fail_msg("resources --json: %s", je.text);
+    json_t *t = json_object_get(doc, "total");
+    assert_true(fabs(json_number_value(json_object_get(t, "BRAM_18K")) - 792) < 1e-9);
+    assert_true(json_is_number(json_object_get(t, "LUT")) && json_is_number(json_object_get(t, "FF")) &&
+                json_is_number(json_object_get(t, "DSP")));
+    assert_true(json_is_true(json_object_get(doc, "fits")));
+    json_t *layers = json_object_get(doc, "layers");
+    assert_true(json_array_size(layers) >= 6);
+    assert_true(json_is_number(json_object_get(json_array_get(layers, 1), "BRAM_18K")));
+    assert_true(json_array_size(json_object_get(doc, "memories")) > 4);
+    json_decref(doc);
+    st = run(out, sizeof out, "resources --net data/lfc.json --fold data/lfc-max.fold.json --style paper --device pynq-z1");
+    assert_int_equal(st, 0);
+    assert_non_null(strstr(out, "does not fit: LUT"));
+    assert_int_equal(run(out, sizeof out, "resources --net data/lfc.json --fold data/lfc-max.fold.json --device zc999"), 1);
+    assert_non_null(strstr(out, "device 'zc999'"));
+}
+
 int main(void)
 {
     bin = getenv("BNNSIM_BIN");
@@ -456,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_import_failures_leave_nothing),
         cmocka_unit_test(test_perf),
         cmocka_unit_test(test_golden_cli),
+        cmocka_unit_test(test_resources_cli),
     };
     int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
     free(base_json);

@@ -87,12 +87,46 @@ static void test_devices_and_fit(void **state)
     ASSERT_ERR(bnn_device_load("zc707", &z), "device 'zc707'");
 }
 
+/* The paper's six prototypes: LUT within 10 % (goal), LFC-max BRAM exact;
+ * the other BRAM figures are printed, not claimed. */
+static void test_paper_luts(void **state)
+{
+    (void)state;
+    static const struct { const char *net, *fold; double lut, bram36; } d[6] = {
+        {"data/sfc.json", "data/sfc-max.fold.json", 91131, 4.5},   {"data/lfc.json", "data/lfc-max.fold.json", 82988, 396},
+        {"data/cnv.json", "data/cnv-max.fold.json", 46253, 186},   {"data/sfc784.json", "data/sfc-fix.fold.json", 5155, 16},
+        {"data/lfc10.json", "data/lfc-fix.fold.json", 5636, 114.5}, {"data/cnv.json", "data/cnv-fix.fold.json", 29274, 152.5}};
+    for (int i = 0; i < 6; i++) {
+        struct bnn_net *net = NULL;
+        struct bnn_fold *fold = NULL;
+        ASSERT_OK(bnn_net_load(d[i].net, &net));
+        ASSERT_OK(bnn_fold_load(d[i].fold, net, &fold));
+        struct bnn_hw_options o;
+        bnn_hw_options_default(&o);
+        o.style = BNN_STYLE_PAPER;
+        o.swg = BNN_SWG_2017;
+        struct bnn_hw_pipeline *p = NULL;
+        ASSERT_OK(bnn_hw_build(net, fold, &o, "res", &p));
+        struct bnn_resource_report *r = NULL;
+        ASSERT_OK(bnn_hw_resources(p, net, fold, &r));
+        double el = r->total.lut / d[i].lut - 1, eb = r->total.bram18 / 2 / d[i].bram36 - 1;
+        printf("  %-24s LUT %7.0f (paper %6.0f, %+5.1f%%)  BRAM36 %6.1f (paper %6.1f, %+5.1f%%)\n", d[i].fold + 5,
+               r->total.lut, d[i].lut, 100 * el, r->total.bram18 / 2, d[i].bram36, 100 * eb);
+        if (el > 0.10 || el < -0.10) fail_msg("%s: LUT %.0f vs paper %.0f", d[i].fold, r->total.lut, d[i].lut);
+        bnn_resource_report_free(r);
+        bnn_hw_free(p);
+        bnn_fold_free(fold);
+        bnn_net_free(net);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bram_aspect_ratios),
         cmocka_unit_test(test_lfc_max_bram),
         cmocka_unit_test(test_devices_and_fit),
+        cmocka_unit_test(test_paper_luts),
     };
     return cmocka_run_group_tests_name("resources", tests, NULL, NULL);
 }

@@ -20,6 +20,8 @@ static const char usage[] =
     "      list layers, shapes, data types and tensors\n"
     "  bnnsim perf --net NET.json --fold FOLD [--style finn|paper] [--size-fifos -o F] [--png P] [--json]\n"
     "      build the folded pipeline and simulate it cycle by cycle; size its FIFOs\n"
+    "  bnnsim resources --net NET.json --fold FOLD [--device zc706] [--json]\n"
+    "      LUT/FF/BRAM/URAM/DSP per node and the fit on a device (work in progress)\n"
     "  bnnsim golden --net NET.json --fold FOLD --input FILE... -o DIR\n"
     "      write every stream's words (npy + hex) and the weight/threshold memories\n"
     "\n"
@@ -81,6 +83,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "info") == 0) return bnn_cmd_info(argc - 1, argv + 1);
     if (strcmp(cmd, "perf") == 0) return bnn_cmd_perf(argc - 1, argv + 1);
     if (strcmp(cmd, "golden") == 0) return bnn_cmd_golden(argc - 1, argv + 1);
+    if (strcmp(cmd, "resources") == 0) return bnn_cmd_resources(argc - 1, argv + 1);
     if (cmd[0] == '-') return bnn_cmd_run(argc, argv); /* bnnsim --net ... */
     return bnn_cli_usage_error("unknown command '%s'", cmd);
 }

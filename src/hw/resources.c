@@ -54,7 +54,8 @@ static void map_mem(struct ctx *c, int32_t node, const char *what, int64_t width
     }
     if (!strcmp(st, "distributed") || (!strcmp(st, "auto") && depth <= 32)) {
         d->target = BNN_MEM_LUTRAM;
-        d->luts = (double)copies * width * ((depth + 63) / 64); /* RAM64X1: one LUT per bit per 64 words */
+        /* a LUT6 holds 32 x 2 bits (RAM32M) or 64 x 1 (RAM64X1) */
+        d->luts = depth <= 32 ? (double)copies * ((width + 1) / 2) : (double)copies * width * ((depth + 63) / 64);
         snprintf(d->rule, sizeof d->rule, "%s", !strcmp(st, "auto") ? "auto, depth <= 32: distributed RAM (fitted: SFC-max)"
                                                                      : "ram_style=distributed");
         acc->lut += d->luts;
@@ -125,7 +126,16 @@ static void mvau(struct ctx *c, int32_t i, const struct bnn_hw_pipeline *p, cons
     double mult = !strcmp(setting(f, n, "resType", "MVAU_hls", "lut"), "dsp") ? 0 : Q * (2 * ceil((W + A) / 6.0) - 1) * (W + A);
     double adder = (W + A) * (2.0 * Q - 1), thr = 0, comp = 0;
     if (L->act == BNN_ACT_THRESHOLD) comp = (double)L->n_thr * acc_bits;
-    a->lut += 300 + 1.1 * P * (mult + adder + acc_bits + thr + comp);
+    if (paper && A == 1)
+        /* the paper's cost model (FPGA'17 sec. 4): a 128-bit popcount-accumulate
+         * costs 376 LUTs, a threshold compare 6 */
+        a->lut += 300 + P * (376.0 / 128.0 * Q + acc_bits + (L->act == BNN_ACT_THRESHOLD ? 6.0 * L->n_thr : 0));
+    else if (paper)
+        /* binary weights on A-bit inputs: an add/subtract per lane into an
+         * adder tree of acc_bits-wide adders (one LUT per bit) */
+        a->lut += 300 + P * (Q * (double)(A + acc_bits) + acc_bits + (L->act == BNN_ACT_THRESHOLD ? 6.0 * L->n_thr : 0));
+    else
+        a->lut += 300 + 1.1 * P * (mult + adder + acc_bits + thr + comp);
     if (mult == 0) a->dsp += (double)P * Q * ceil((W + A) / 48.0);
     /* FFs: FINN has none; accumulator, output and adder-tree pipeline registers */
     a->ff += (double)P * (acc_bits + 1) + (double)P * Q * 0.5 + 100;
@@ -190,6 +200,7 @@ static void node_res(struct ctx *c, int32_t i, const struct bnn_hw_pipeline *p, 
     case BNN_HW_DMA_OUT: /* fitted: an AXI master with a 1024-word buffer (BNN-PYNQ's memInStrm/memOutStrm) */
         a->lut += 1200;
         a->ff += 1800;
+        if (n->kind == BNN_HW_DMA_IN) a->lut += 1300, a->ff += 1500; /* fitted: AXI-lite control and interconnect */
         map_mem(c, i, "dma buffer", p->opt.dma_width, 1024, 1, "block", a);
         break;
     default: break;
