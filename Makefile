@@ -23,7 +23,7 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 LDLIBS  += -fsanitize=address,undefined
 endif
 
-LIB_SRC  := $(sort $(wildcard src/core/*.c src/net/*.c src/io/*.c src/import/*.c src/exec/*.c src/kernels/*.c src/fold/*.c src/hw/*.c src/golden/*.c))
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/net/*.c src/io/*.c src/import/*.c src/exec/*.c src/kernels/*.c src/fold/*.c src/hw/*.c src/golden/*.c src/dse/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test-*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench-*.c))

@@ -14,5 +14,6 @@
 #include "bnnsim/hw.h"
 #include "bnnsim/golden.h"
 #include "bnnsim/resources.h"
+#include "bnnsim/dse.h"
 
 #endif

@@ -14,6 +14,7 @@ int bnn_cmd_info(int argc, char **argv);
 int bnn_cmd_perf(int argc, char **argv);
 int bnn_cmd_golden(int argc, char **argv);
 int bnn_cmd_resources(int argc, char **argv);
+int bnn_cmd_dse(int argc, char **argv);
 
 /* Prints "bnnsim: <message>" for the library's last error; returns 1. */
 int bnn_cli_fail(enum bnn_status st);

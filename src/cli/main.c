@@ -84,6 +84,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "perf") == 0) return bnn_cmd_perf(argc - 1, argv + 1);
     if (strcmp(cmd, "golden") == 0) return bnn_cmd_golden(argc - 1, argv + 1);
     if (strcmp(cmd, "resources") == 0) return bnn_cmd_resources(argc - 1, argv + 1);
+    if (strcmp(cmd, "dse") == 0) return bnn_cmd_dse(argc - 1, argv + 1);
     if (cmd[0] == '-') return bnn_cmd_run(argc, argv); /* bnnsim --net ... */
     return bnn_cli_usage_error("unknown command '%s'", cmd);
 }
