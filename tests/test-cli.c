@@ -463,6 +463,48 @@ static void test_resources_cli(void **state)
     assert_non_null(strstr(out, "device 'zc999'"));
 }
 
+/* bnnsim dse: a folding file the rest of the tool reads; shards merge. */
+static void test_dse_cli(void **state)
+{
+    (void)state;
+    static char out[1 << 20];
+    assert_int_equal(run(out, sizeof out, "dse --help"), 0);
+    assert_non_null(strstr(out, "--pareto"));
+    const char *f = test_path("dse.json");
+    int st = run(out, sizeof out, "dse --net data/lfc.json --target-fps 100000 --style paper -o %s", f);
+    if (st) fail_msg("dse failed: %s", out);
+    assert_non_null(strstr(out, "target reached"));
+    st = run(out, sizeof out, "perf --net data/lfc.json --fold %s --style paper --json", f);
+    if (st) fail_msg("perf on the dse folding failed: %s", out);
+    json_error_t je;
+    json_t *doc = json_loads(out, 0, &je);
+    assert_non_null(doc);
+    assert_true(json_number_value(json_object_get(doc, "throughput_fps")) >= 100000);
+    json_decref(doc);
+    const char *s0 = test_path("s0.json"), *s1 = test_path("s1.json"), *all = test_path("all.json"),
+               *mg = test_path("merged.json"), *png = test_path("front.png"), *csv = test_path("front.csv");
+    assert_int_equal(run(out, sizeof out, "dse --net data/sfc.json --pareto --shard 0/2 -o %s", s0), 0);
+    assert_int_equal(run(out, sizeof out, "dse --net data/sfc.json --pareto --shard 1/2 -o %s", s1), 0);
+    assert_int_equal(run(out, sizeof out, "dse --net data/sfc.json --pareto -o %s", all), 0);
+    assert_int_equal(run(out, sizeof out, "dse --merge %s %s -o %s --png %s --csv %s", s0, s1, mg, png, csv), 0);
+    json_t *a = json_load_file(all, 0, &je), *m = json_load_file(mg, 0, &je);
+    assert_non_null(a);
+    assert_non_null(m);
+    json_t *pa = json_object_get(a, "points"), *pm = json_object_get(m, "points");
+    assert_int_equal(json_array_size(pa), json_array_size(pm));
+    for (size_t i = 0; i < json_array_size(pa); i++)
+        assert_true(json_number_value(json_object_get(json_array_get(pa, i), "LUT")) ==
+                    json_number_value(json_object_get(json_array_get(pm, i), "LUT")));
+    json_decref(a);
+    json_decref(m);
+    assert_true(test_exists(png) && test_exists(csv));
+    assert_int_equal(run(out, sizeof out, "dse --net data/lfc.json"), 2);
+    assert_non_null(strstr(out, "--target-fps is required"));
+    assert_int_equal(run(out, sizeof out, "dse --net data/lfc.json --pareto --shard 3/2"), 2);
+    assert_int_equal(run(out, sizeof out, "dse --merge %s", f), 1);
+    assert_non_null(strstr(out, "not a dse --pareto JSON"));
+}
+
 int main(void)
 {
     bin = getenv("BNNSIM_BIN");
@@ -484,6 +526,7 @@ int main(void)
         cmocka_unit_test(test_perf),
         cmocka_unit_test(test_golden_cli),
         cmocka_unit_test(test_resources_cli),
+        cmocka_unit_test(test_dse_cli),
     };
     int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
     free(base_json);

@@ -302,7 +302,7 @@ enum bnn_status bnn_dse_run(const struct bnn_net *net, const struct bnn_device *
         /* too big: walk the layer-cycle bounds upwards to the fastest folding
          * whose estimate fits, and confirm that one */
         char too_big[256];
-        snprintf(too_big, sizeof too_big, "%s", res->why);
+        snprintf(too_big, sizeof too_big, "%.200s", res->why);
         int64_t best = -1;
         for (int32_t j = 0; j < n; j++)
             for (int32_t k = 0; k < lc[j].n; k++) {
