@@ -79,6 +79,13 @@ struct bnn_fold_node *bnn_fold_node_get(struct bnn_fold *fold, const char *name,
 enum bnn_status bnn_fold_check(const struct bnn_fold *fold, const struct bnn_net *net, const char *where);
 void bnn_fold_free(struct bnn_fold *fold);
 
+/* The folding rules of one matrix layer, in one place for the config
+ * reader, the pipeline builder and the design-space search: PE divides MH,
+ * SIMD divides MW, and a conv's SIMD divides its input channels (its window
+ * generator feeds SIMD channels per word). Returns 1 if allowed, else 0 with
+ * the rule in `why` (may be NULL). */
+int bnn_fold_rule(const struct bnn_net *net, int32_t layer, int32_t pe, int32_t simd, char *why, size_t n);
+
 /* Cycles per frame of one matrix layer on a PE x SIMD engine:
  * (MH/PE) * (MW/SIMD) * output pixels (FINN's get_exp_cycles). */
 int64_t bnn_fold_layer_cycles(const struct bnn_net *net, const struct bnn_fold_layer *fl);

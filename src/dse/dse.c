@@ -47,11 +47,8 @@ int64_t bnn_dse_layer_cycles(const struct bnn_net *net, int32_t li, int32_t pe, 
  * and the pipeline builder enforce), plus the search's width limits. */
 static int allowed(const struct bnn_net *net, int32_t li, int32_t pe, int32_t simd, const struct bnn_dse_options *o)
 {
-    const struct bnn_layer *L = &net->layers[li];
-    if (L->mh % pe || L->mw % simd) return 0;
-    if (L->kind == BNN_LAYER_CONV && L->in.c % simd) return 0; /* the window generator feeds SIMD channels */
-    if (simd > o->max_simd || (int64_t)pe * simd > o->max_stream_bits) return 0;
-    return 1;
+    if (!bnn_fold_rule(net, li, pe, simd, NULL, 0)) return 0;
+    return simd <= o->max_simd && (int64_t)pe * simd <= o->max_stream_bits;
 }
 
 struct cand {
@@ -194,7 +191,7 @@ static void finn_setfolding(const struct bnn_net *net, int32_t li, int64_t T, co
     const struct bnn_layer *L = &net->layers[li];
     *pe = *simd = 1;
     for (int32_t s = 1; s <= L->mw; s++) {
-        if (L->mw % s || (L->kind == BNN_LAYER_CONV && L->in.c % s)) continue; /* bnnsim ties the window's SIMD */
+        if (!bnn_fold_rule(net, li, 1, s, NULL, 0)) continue; /* bnnsim ties the window's SIMD to the MVAU's */
         if (s > o->max_simd) break;
         *simd = s;
         if (bnn_dse_layer_cycles(net, li, *pe, *simd, &o->hw) < T) return;

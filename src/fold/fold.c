@@ -74,20 +74,27 @@ struct bnn_fold_node *bnn_fold_node_get(struct bnn_fold *f, const char *name, in
     return e;
 }
 
+int bnn_fold_rule(const struct bnn_net *net, int32_t layer, int32_t pe, int32_t simd, char *why, size_t n)
+{
+    const struct bnn_layer *L = &net->layers[layer];
+    char tmp[8];
+    if (!why) why = tmp, n = sizeof tmp;
+    if (pe < 1 || simd < 1) return snprintf(why, n, "PE and SIMD must be >= 1"), 0;
+    if (L->mh % pe) return snprintf(why, n, "PE=%d does not divide MH=%d (rule MH %% PE == 0)", pe, L->mh), 0;
+    if (L->mw % simd) return snprintf(why, n, "SIMD=%d does not divide MW=%d (rule MW %% SIMD == 0)", simd, L->mw), 0;
+    if (L->kind == BNN_LAYER_CONV && L->in.c % simd)
+        return snprintf(why, n, "SIMD=%d does not divide the %d input channels, so its sliding window cannot feed it "
+                                "(rule IFMChannels %% SIMD == 0)", simd, L->in.c), 0;
+    return 1;
+}
+
 enum bnn_status bnn_fold_check(const struct bnn_fold *f, const struct bnn_net *net, const char *where)
 {
     for (int32_t j = 0; j < f->n; j++) {
         const struct bnn_fold_layer *fl = &f->layers[j];
-        const struct bnn_layer *L = &net->layers[fl->layer];
-        if (fl->pe < 1 || fl->simd < 1)
-            return bnn_error(BNN_ERR_INVALID_ARG, "%s: MVAU_hls_%d (layer '%s'): PE and SIMD must be >= 1", where, j,
-                             L->name);
-        if (L->mh % fl->pe)
-            return bnn_error(BNN_ERR_INVALID_ARG, "%s: MVAU_hls_%d (layer '%s'): PE=%d does not divide MH=%d (rule MH %% PE == 0)",
-                             where, j, L->name, fl->pe, L->mh);
-        if (L->mw % fl->simd)
-            return bnn_error(BNN_ERR_INVALID_ARG, "%s: MVAU_hls_%d (layer '%s'): SIMD=%d does not divide MW=%d (rule MW %% SIMD == 0)",
-                             where, j, L->name, fl->simd, L->mw);
+        char why[256];
+        if (!bnn_fold_rule(net, fl->layer, fl->pe, fl->simd, why, sizeof why))
+            return bnn_error(BNN_ERR_INVALID_ARG, "%s: MVAU_hls_%d (layer '%s'): %s", where, j, net->layers[fl->layer].name, why);
     }
     return BNN_OK;
 }

@@ -257,10 +257,6 @@ static enum bnn_status build(struct builder *b)
                     return bnn_error(BNN_ERR_INVALID_ARG, "%s: %s: SIMD=%d differs from SIMD=%d of its consumer "
                                                           "MVAU_hls_%d (rule: a sliding window's SIMD matches its MVAU's)",
                                      b->where, name, e.simd, fl->simd, j);
-                if (L->in.c % simd)
-                    return bnn_error(BNN_ERR_INVALID_ARG, "%s: MVAU_hls_%d (layer '%s'): SIMD=%d does not divide the %d "
-                                                          "input channels, so its sliding window cannot feed it (rule "
-                                                          "IFMChannels %% SIMD == 0)", b->where, j, L->name, simd, L->in.c);
                 int32_t cf = L->in.c / simd;
                 if (dwc_to(b, simd * ib, (int64_t)L->in.h * L->in.w * cf)) return BNN_ERR_NOMEM;
                 n = add_node(b, BNN_HW_SWG);
