@@ -187,9 +187,88 @@ static int sizing(void)
     return 0;
 }
 
+static int resources(void)
+{
+    json_error_t je;
+    json_t *doc = json_load_file("data/paper-prototypes.json", 0, &je);
+    if (!doc) return 1;
+    static const double lut[6] = {91131, 82988, 46253, 5155, 5636, 29274}, bram[6] = {4.5, 396, 186, 16, 114.5, 152.5};
+    printf("4. Resources of the prototypes (paper style) against the paper's Table 3\n\n"
+           "   %-8s %9s %9s %7s %9s %9s %7s\n", "design", "paper LUT", "model", "error", "paper BRAM", "model", "error");
+    size_t i;
+    json_t *it;
+    double wl = 0, wb = 0;
+    json_array_foreach(json_object_get(doc, "prototypes"), i, it) {
+        struct bnn_net *net;
+        struct bnn_fold *fold;
+        if (load(json_string_value(json_object_get(it, "net")), json_string_value(json_object_get(it, "fold")), &net, &fold))
+            return 1;
+        struct bnn_hw_options o;
+        bnn_hw_options_default(&o);
+        o.style = BNN_STYLE_PAPER;
+        o.swg = BNN_SWG_2017;
+        struct bnn_hw_pipeline *p;
+        struct bnn_resource_report *r;
+        if (bnn_hw_build(net, fold, &o, "bench", &p) || bnn_hw_resources(p, net, fold, &r)) return die("resources");
+        double el = r->total.lut / lut[i] - 1, eb = r->total.bram18 / 2 / bram[i] - 1;
+        wl = fabs(el) > wl ? fabs(el) : wl;
+        wb = fabs(eb) > wb ? fabs(eb) : wb;
+        printf("   %-8s %9.0f %9.0f %+6.1f%% %9.1f %9.1f %+6.1f%%\n", json_string_value(json_object_get(it, "name")),
+               lut[i], r->total.lut, 100 * el, bram[i], r->total.bram18 / 2, 100 * eb);
+        bnn_resource_report_free(r);
+        bnn_hw_free(p);
+        bnn_fold_free(fold);
+        bnn_net_free(net);
+    }
+    printf("\n   worst: LUT %.1f %% (goal 10 %%), BRAM %.1f %% (goal 5 %%: met for LFC-max only)\n\n", 100 * wl, 100 * wb);
+    json_decref(doc);
+    return 0;
+}
+
+static int dse(void)
+{
+    struct bnn_net *net;
+    if (bnn_net_load("data/cnv.json", &net)) return die("data/cnv.json");
+    struct bnn_device dev;
+    if (bnn_device_load("zc706", &dev)) return die("zc706");
+    struct bnn_dse_options o;
+    bnn_dse_options_default(&o);
+    double t0 = now_s();
+    struct bnn_dse_point *pts;
+    int32_t n;
+    if (bnn_dse_pareto(net, &dev, &o, 0, 1, &pts, &n)) return die("pareto");
+    double t_front = now_s() - t0;
+    free(pts);
+    o.hw.style = BNN_STYLE_PAPER;
+    o.hw.swg = BNN_SWG_2017;
+    t0 = now_s();
+    if (bnn_dse_pareto(net, &dev, &o, 0, 1, &pts, &n)) return die("pareto");
+    double t_front2 = now_s() - t0;
+    free(pts);
+    o.target_fps = 9000;
+    t0 = now_s();
+    struct bnn_dse_result r, rf;
+    if (bnn_dse_run(net, &dev, &o, &r)) return die("dse");
+    double t_one = now_s() - t0;
+    o.strategy = BNN_DSE_FINN;
+    if (bnn_dse_run(net, &dev, &o, &rf)) return die("dse");
+    printf("5. Design-space exploration, CNV on ZC706\n\n"
+           "   full Pareto front: %.3f s (FINN style), %.3f s (paper style), %d points (goal < 10 s)\n"
+           "   9,000 FPS, paper style, FIFOs sized and simulated (%.2f s):\n"
+           "     bnnsim   %6.0f FPS simulated, LUT %6.0f, BRAM36 %5.1f\n"
+           "     FINN SF  %6.0f FPS simulated, LUT %6.0f, BRAM36 %5.1f\n"
+           "     paper's CNV-fix folding in the same model: LUT 30,075, BRAM36 99.5 (test_fix_point)\n\n",
+           t_front, t_front2, n, t_one, r.sim_fps, r.total.lut, r.total.bram18 / 2, rf.sim_fps, rf.total.lut,
+           rf.total.bram18 / 2);
+    bnn_dse_result_free(&r);
+    bnn_dse_result_free(&rf);
+    bnn_net_free(net);
+    return 0;
+}
+
 int main(void)
 {
     printf("bnnsim %s hardware-model benchmark\n\n", BNNSIM_VERSION);
-    if (prototypes() || speed() || sizing()) return 1;
+    if (prototypes() || speed() || sizing() || resources() || dse()) return 1;
     return 0;
 }
