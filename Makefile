@@ -41,6 +41,12 @@ $(BUILD)/%.o: %.c $(wildcard include/bnnsim/*.h) $(wildcard src/*/*.h) src/kerne
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+# One source file per kernel and ISA, each with its own flags.
+KERNEL_FLAGS_avx2   = -mavx2 -mpopcnt
+KERNEL_FLAGS_avx512 = -mavx512f -mavx512vl -mavx512bw -mavx512vpopcntdq -mpopcnt
+$(BUILD)/src/kernels/%-avx2.o: CFLAGS += $(KERNEL_FLAGS_avx2)
+$(BUILD)/src/kernels/%-avx512.o: CFLAGS += $(KERNEL_FLAGS_avx512)
+
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^

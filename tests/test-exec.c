@@ -212,8 +212,12 @@ static void test_kernels_vs_naive(void **state)
             printf("  skipped kernel variant %s: this CPU lacks it\n", vars[vi].k.isa);
             continue;
         }
-        for (int t = 0; t < 200; t++) {
-            int32_t m = rint_(1, 9), n = rint_(1, 9), mw = rint_(1, t % 10 == 0 ? 1100 : 200), kw = (mw + 63) / 64;
+        for (int t = 0; t < 230; t++) {
+            /* mostly small; some with up to 1024 channels and 40 pixels, some
+             * with rows past the kernels' 1024-word panels */
+            int big = t >= 200;
+            int32_t m = rint_(1, t >= 225 ? 3 : big ? 40 : 9), n = rint_(1, t >= 225 ? 12 : big ? 1024 : 9);
+            int32_t mw = rint_(1, t >= 225 ? 70000 : t % 10 == 0 ? 1100 : 200), kw = (mw + 63) / 64;
             uint64_t *a = calloc((size_t)m * kw, 8), *w = calloc((size_t)n * kw, 8);
             int32_t *x = calloc((size_t)m * mw, 4);
             for (int32_t i = 0; i < m; i++)

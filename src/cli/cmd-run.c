@@ -34,6 +34,8 @@ static const char help[] =
     "  --limit N          classify only the first N images\n"
     "  --engine E         ref (packed XNOR-popcount, default) or float (OpenBLAS)\n"
     "  --threads N        OpenMP threads (default: all cores); results do not change\n"
+    "  --isa I            kernel variant: scalar, avx2 or avx512 (default: the best\n"
+    "                     this CPU runs; also BNNSIM_ISA); results do not change\n"
     "  --clock-mhz F      clock of the pipeline report (default 200)\n"
     "  --dump DIR         write each layer's output for image --dump-index as\n"
     "                     DIR/<NN>-<layer>.npy (bits as uint8 0/1, HWC)\n"
@@ -89,7 +91,8 @@ int bnn_cmd_run(int argc, char **argv)
         {"threads", required_argument, 0, 't'}, {"clock-mhz", required_argument, 0, 'c'},
         {"dump", required_argument, 0, 'd'},    {"dump-index", required_argument, 0, 'D'},
         {"json", no_argument, 0, 'j'},          {"quiet", no_argument, 0, 'q'},
-        {"style", required_argument, 0, 's'},   {"help", no_argument, 0, 'h'},
+        {"style", required_argument, 0, 's'},   {"isa", required_argument, 0, 'I'},
+        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     const char *net_path = NULL, *fold_path = NULL, *labels = NULL, *dump = NULL, *out_path = NULL;
     const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
@@ -123,6 +126,13 @@ int bnn_cmd_run(int argc, char **argv)
             if (!strcmp(optarg, "finn")) ho.style = BNN_STYLE_FINN, ho.swg = BNN_SWG_RTL;
             else if (!strcmp(optarg, "paper")) ho.style = BNN_STYLE_PAPER, ho.swg = BNN_SWG_2017;
             else { rc = bnn_cli_usage_error("--style: expected finn or paper, got '%s'", optarg); goto out; }
+            break;
+        case 'I':
+            if (strcmp(optarg, "scalar") && strcmp(optarg, "avx2") && strcmp(optarg, "avx512")) {
+                rc = bnn_cli_usage_error("--isa: expected scalar, avx2 or avx512, got '%s'", optarg);
+                goto out;
+            }
+            setenv("BNNSIM_ISA", optarg, 1); /* the kernel dispatch reads it */
             break;
         case 'd': dump = optarg; break;
         case 'D': if (bnn_cli_parse_int("--dump-index", optarg, 0, 1L << 30, &dump_index)) goto out2; break;

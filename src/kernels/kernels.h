@@ -28,7 +28,8 @@ struct bnn_kernels {
 #define BNN_KERNEL(isa, xnor, fixed, available)                                                                       \
     void xnor(int32_t, int32_t, int32_t, const uint64_t *, size_t, const uint64_t *, size_t, int32_t, int32_t *,    \
               size_t);                                                                                               \
-    void fixed(int32_t, int32_t, int32_t, const int32_t *, size_t, const uint64_t *, size_t, int32_t *, size_t);
+    void fixed(int32_t, int32_t, int32_t, const int32_t *, size_t, const uint64_t *, size_t, int32_t *, size_t);     \
+    int available(void);
 #include "kernels/kernels.inc"
 #undef BNN_KERNEL
 
