@@ -12,6 +12,7 @@ struct bnn_plan_layer {
     float *wfloat;       /* FLOAT: mh x mw of +-1 */
     int32_t wpp;         /* words per output pixel (BITS outputs) */
     int32_t shift_t, shift_a; /* threshold compare: T << shift_t <= acc << shift_a */
+    int32_t *thr_acc;    /* REF, one threshold per row: the same rule as acc >= thr_acc[r] */
 };
 
 /* One thread's buffers, sized once. */

@@ -56,6 +56,7 @@ void bnn_plan_free(struct bnn_plan *p)
     for (int32_t i = 0; p->pl && i < p->net->n_layers; i++) {
         free(p->pl[i].wpacked);
         free(p->pl[i].wfloat);
+        free(p->pl[i].thr_acc);
     }
     free(p->ws);
     free(p->pl);
@@ -93,6 +94,15 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
             for (int32_t r = 0; r < L->mh; r++)
                 for (int32_t c = 0; c < L->mw; c++)
                     if (L->weights[(size_t)r * L->mw + c]) bnn__set_bit(q->wpacked + (size_t)r * q->kw, c, 1);
+            if (L->act == BNN_ACT_THRESHOLD && L->n_thr == 1) {
+                /* the smallest acc that passes T << st <= acc << sa, clamped: |acc| stays far below 2^31 */
+                if (!(q->thr_acc = bnn__calloc((size_t)L->mh, sizeof *q->thr_acc))) goto fail;
+                for (int32_t r = 0; r < L->mh; r++) {
+                    __int128 t = (__int128)L->thresholds[r] * ((__int128)1 << q->shift_t), d = (__int128)1 << q->shift_a;
+                    __int128 c = t >= 0 ? (t + d - 1) / d : -((-t) / d);
+                    q->thr_acc[r] = c > INT32_MAX ? INT32_MAX : c < -INT32_MAX ? -INT32_MAX : (int32_t)c;
+                }
+            }
             size_t per_px = L->in_type == BNN_VT_BITS ? (size_t)q->kw * 8 : (size_t)L->mw * 4;
             cols_max = BNN_MAX(cols_max, pixels * per_px);
             acc_max = BNN_MAX(acc_max, pixels * (size_t)L->mh * 4);
