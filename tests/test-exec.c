@@ -246,6 +246,19 @@ static void test_kernels_vs_naive(void **state)
                         fail_msg("%s fixed_gemm m=%d n=%d k=%d: element (%d,%d) = %d, naive %d", vars[vi].k.isa, m, n,
                                  mw, i, j, acc2[i * n + j], dot);
                 }
+            /* threshold_pack on those accumulators against random thresholds */
+            int32_t wpp = (n + 63) / 64, *thr = calloc((size_t)n, 4);
+            uint64_t *bits = calloc((size_t)m * wpp, 8);
+            for (int32_t j = 0; j < n; j++) thr[j] = rint_(-5, mw + 5);
+            vars[vi].k.threshold_pack(m, n, acc, n, thr, bits, wpp);
+            for (int32_t i = 0; i < m; i++)
+                for (int32_t j = 0; j < wpp * 64; j++) {
+                    int got = (bits[i * wpp + j / 64] >> (j % 64)) & 1, want = j < n && acc[i * n + j] >= thr[j];
+                    if (got != want)
+                        fail_msg("%s threshold_pack m=%d n=%d: element (%d,%d) = %d, naive %d (acc %d, T %d)", vars[vi].k.isa,
+                                 m, n, i, j, got, want, j < n ? acc[i * n + j] : 0, j < n ? thr[j] : 0);
+                }
+            free(thr), free(bits);
             free(a), free(w), free(x), free(acc), free(acc2);
         }
     }

@@ -81,18 +81,7 @@ static void run_matrix(struct bnn_plan *p, int32_t li, struct bnn_ws *ws)
                             (size_t)L->mh);
     }
     if (L->out_type == BNN_VT_BITS && q->thr_acc) { /* one threshold per row: compare and pack */
-        uint64_t *o = ws->out[li];
-        const int32_t *t = q->thr_acc;
-        for (int32_t i = 0; i < pixels; i++) {
-            const int32_t *a = acc + (size_t)i * L->mh;
-            uint64_t *ow = o + (size_t)i * q->wpp;
-            for (int32_t w = 0; w < q->wpp; w++) {
-                uint64_t bits = 0;
-                int32_t r0 = w * 64, rn = L->mh - r0 < 64 ? L->mh - r0 : 64;
-                for (int32_t b = 0; b < rn; b++) bits |= (uint64_t)(a[r0 + b] >= t[r0 + b]) << b;
-                ow[w] = bits;
-            }
-        }
+        p->kern->threshold_pack(pixels, L->mh, acc, (size_t)L->mh, q->thr_acc, ws->out[li], q->wpp);
     } else if (L->out_type == BNN_VT_BITS) {
         uint64_t *o = ws->out[li];
         memset(o, 0, (size_t)pixels * q->wpp * 8);

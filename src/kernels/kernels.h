@@ -5,6 +5,8 @@
  *   mw bits in both operands, so padding never counts.
  * fixed_gemm: acc[i*ldc + j] = sum_c (bit c of w_j ? a_i[c] : -a_i[c]),
  *   exact integers (the fixed-point x binary first layer).
+ * threshold_pack: bit j of out[i*wpp + j/64] = acc[i*ldc + j] >= thr[j] for
+ *   j < n, other bits of the wpp words 0 (one threshold per row).
  *
  * Variants sit beside the scalar reference (one file per op and ISA) and are
  * listed once in kernels.inc; tests compare each with the reference. */
@@ -18,17 +20,21 @@ typedef void (*bnn_xnor_gemm_fn)(int32_t m, int32_t n, int32_t kw, const uint64_
                                  size_t ldw, int32_t mw, int32_t *acc, size_t ldc);
 typedef void (*bnn_fixed_gemm_fn)(int32_t m, int32_t n, int32_t k, const int32_t *a, size_t lda, const uint64_t *w,
                                   size_t ldw, int32_t *acc, size_t ldc);
+typedef void (*bnn_threshold_pack_fn)(int32_t m, int32_t n, const int32_t *acc, size_t ldc, const int32_t *thr,
+                                      uint64_t *out, int32_t wpp);
 
 struct bnn_kernels {
     const char *isa;
     bnn_xnor_gemm_fn xnor_gemm;
     bnn_fixed_gemm_fn fixed_gemm;
+    bnn_threshold_pack_fn threshold_pack;
 };
 
-#define BNN_KERNEL(isa, xnor, fixed, available)                                                                       \
+#define BNN_KERNEL(isa, xnor, fixed, pack, available)                                                                 \
     void xnor(int32_t, int32_t, int32_t, const uint64_t *, size_t, const uint64_t *, size_t, int32_t, int32_t *,    \
               size_t);                                                                                               \
     void fixed(int32_t, int32_t, int32_t, const int32_t *, size_t, const uint64_t *, size_t, int32_t *, size_t);     \
+    void pack(int32_t, int32_t, const int32_t *, size_t, const int32_t *, uint64_t *, int32_t);                       \
     int available(void);
 #include "kernels/kernels.inc"
 #undef BNN_KERNEL
