@@ -229,7 +229,10 @@ static void test_kernels_vs_naive(void **state)
                 for (int32_t c = 0; c < mw; c++)
                     if (rnd() & 1) w[j * kw + c / 64] |= 1ull << (c % 64);
             int32_t *acc = calloc((size_t)m * n, 4), *acc2 = calloc((size_t)m * n, 4);
-            vars[vi].k.xnor_gemm(m, n, kw, a, kw, w, kw, mw, acc, n);
+            uint64_t *wp = calloc(vars[vi].k.xnor_pack_words(n, kw) + 1, 8);
+            vars[vi].k.xnor_pack(n, kw, w, kw, wp);
+            vars[vi].k.xnor_gemm(m, n, kw, a, kw, wp, mw, acc, n);
+            free(wp);
             vars[vi].k.fixed_gemm(m, n, mw, x, mw, w, kw, acc2, n);
             for (int32_t i = 0; i < m; i++)
                 for (int32_t j = 0; j < n; j++) {

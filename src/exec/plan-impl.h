@@ -9,6 +9,7 @@
 struct bnn_plan_layer {
     int32_t kw;          /* words per matrix row (ceil(mw / 64)) */
     uint64_t *wpacked;   /* REF: mh x kw, bit c of row r = weight (1 = +1) */
+    uint64_t *wxnor;     /* REF, binary inputs: wpacked in the kernel variant's own layout */
     float *wfloat;       /* FLOAT: mh x mw of +-1 */
     int32_t wpp;         /* words per output pixel (BITS outputs) */
     int32_t shift_t, shift_a; /* threshold compare: T << shift_t <= acc << shift_a */

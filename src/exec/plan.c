@@ -57,6 +57,7 @@ void bnn_plan_free(struct bnn_plan *p)
         free(p->pl[i].wpacked);
         free(p->pl[i].wfloat);
         free(p->pl[i].thr_acc);
+        free(p->pl[i].wxnor);
     }
     free(p->ws);
     free(p->pl);
@@ -94,6 +95,10 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
             for (int32_t r = 0; r < L->mh; r++)
                 for (int32_t c = 0; c < L->mw; c++)
                     if (L->weights[(size_t)r * L->mw + c]) bnn__set_bit(q->wpacked + (size_t)r * q->kw, c, 1);
+            if (L->in_type == BNN_VT_BITS) { /* once, in the layout the kernel reads */
+                if (!(q->wxnor = bnn__calloc(p->kern->xnor_pack_words(L->mh, q->kw) + 1, 8))) goto fail;
+                p->kern->xnor_pack(L->mh, q->kw, q->wpacked, (size_t)q->kw, q->wxnor);
+            }
             if (L->act == BNN_ACT_THRESHOLD && L->n_thr == 1) {
                 /* the smallest acc that passes T << st <= acc << sa, clamped: |acc| stays far below 2^31 */
                 if (!(q->thr_acc = bnn__calloc((size_t)L->mh, sizeof *q->thr_acc))) goto fail;

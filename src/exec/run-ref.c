@@ -73,7 +73,7 @@ static void run_matrix(struct bnn_plan *p, int32_t li, struct bnn_ws *ws)
     int32_t *acc = ws->acc;
     if (L->in_type == BNN_VT_BITS) {
         im2col_bits(L, q->kw, p->pl[li - 1].wpp, ws->out[li - 1], ws->cols);
-        p->kern->xnor_gemm(pixels, L->mh, q->kw, ws->cols, (size_t)q->kw, q->wpacked, (size_t)q->kw, L->mw, acc,
+        p->kern->xnor_gemm(pixels, L->mh, q->kw, ws->cols, (size_t)q->kw, q->wxnor, L->mw, acc,
                            (size_t)L->mh);
     } else {
         im2col_int(L, ws->out[li - 1], ws->cols);

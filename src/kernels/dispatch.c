@@ -7,7 +7,7 @@
 int bnn__cpu_any(void) { return 1; }
 
 static const struct bnn_kernel_variant variants[] = {
-#define BNN_KERNEL(isa, xnor, fixed, pack, available) {{#isa, xnor, fixed, pack}, available},
+#define BNN_KERNEL(isa, xnor, xwords, xpack, fixed, pack, available) {{#isa, xnor, xwords, xpack, fixed, pack}, available},
 #include "kernels/kernels.inc"
 #undef BNN_KERNEL
 };

@@ -1,8 +1,11 @@
 /* Kernel interface. Kernels are leaves: packed words and shapes only.
  *
+ * xnor_pack: lays n weight rows of kw words out as the variant's xnor_gemm
+ *   reads them (once, when a plan is made); xnor_pack_words gives the size.
  * xnor_gemm: acc[i*ldc + j] = mw - popcount(a_i XOR w_j) over kw words,
- *   i.e. the number of agreeing bits (XNOR-popcount). Rows are zero beyond
- *   mw bits in both operands, so padding never counts.
+ *   i.e. the number of agreeing bits (XNOR-popcount), w packed by the same
+ *   variant's xnor_pack. Rows are zero beyond mw bits in both operands, so
+ *   padding never counts.
  * fixed_gemm: acc[i*ldc + j] = sum_c (bit c of w_j ? a_i[c] : -a_i[c]),
  *   exact integers (the fixed-point x binary first layer).
  * threshold_pack: bit j of out[i*wpp + j/64] = acc[i*ldc + j] >= thr[j] for
@@ -16,8 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef void (*bnn_xnor_gemm_fn)(int32_t m, int32_t n, int32_t kw, const uint64_t *a, size_t lda, const uint64_t *w,
-                                 size_t ldw, int32_t mw, int32_t *acc, size_t ldc);
+typedef void (*bnn_xnor_gemm_fn)(int32_t m, int32_t n, int32_t kw, const uint64_t *a, size_t lda, const uint64_t *wp,
+                                 int32_t mw, int32_t *acc, size_t ldc);
+typedef size_t (*bnn_xnor_pack_words_fn)(int32_t n, int32_t kw);
+typedef void (*bnn_xnor_pack_fn)(int32_t n, int32_t kw, const uint64_t *w, size_t ldw, uint64_t *wp);
 typedef void (*bnn_fixed_gemm_fn)(int32_t m, int32_t n, int32_t k, const int32_t *a, size_t lda, const uint64_t *w,
                                   size_t ldw, int32_t *acc, size_t ldc);
 typedef void (*bnn_threshold_pack_fn)(int32_t m, int32_t n, const int32_t *acc, size_t ldc, const int32_t *thr,
@@ -26,13 +31,16 @@ typedef void (*bnn_threshold_pack_fn)(int32_t m, int32_t n, const int32_t *acc, 
 struct bnn_kernels {
     const char *isa;
     bnn_xnor_gemm_fn xnor_gemm;
+    bnn_xnor_pack_words_fn xnor_pack_words;
+    bnn_xnor_pack_fn xnor_pack;
     bnn_fixed_gemm_fn fixed_gemm;
     bnn_threshold_pack_fn threshold_pack;
 };
 
-#define BNN_KERNEL(isa, xnor, fixed, pack, available)                                                                 \
-    void xnor(int32_t, int32_t, int32_t, const uint64_t *, size_t, const uint64_t *, size_t, int32_t, int32_t *,    \
-              size_t);                                                                                               \
+#define BNN_KERNEL(isa, xnor, xwords, xpack, fixed, pack, available)                                                  \
+    void xnor(int32_t, int32_t, int32_t, const uint64_t *, size_t, const uint64_t *, int32_t, int32_t *, size_t);    \
+    size_t xwords(int32_t, int32_t);                                                                                 \
+    void xpack(int32_t, int32_t, const uint64_t *, size_t, uint64_t *);                                             \
     void fixed(int32_t, int32_t, int32_t, const int32_t *, size_t, const uint64_t *, size_t, int32_t *, size_t);     \
     void pack(int32_t, int32_t, const int32_t *, size_t, const int32_t *, uint64_t *, int32_t);                       \
     int available(void);

@@ -1,11 +1,19 @@
-/* XNOR-popcount matrix product, AVX2: the AVX-512 kernel's shape with 4
- * output channels per vector and a nibble-table popcount (VPSHUFB, then
- * VPSADBW sums the bytes of each 64-bit lane). */
+/* XNOR-popcount matrix product, AVX2: the AVX-512 kernel's shape with
+ * panels of 4 rows and a nibble-table popcount (VPSHUFB, then VPSADBW sums
+ * the bytes of each 64-bit lane). */
 #include <immintrin.h>
 
 #include "kernels/kernels.h"
 
-enum { PANEL_WORDS = 1024 };
+size_t bnn_xnor_pack_words__avx2(int32_t n, int32_t kw) { return (size_t)((n + 3) / 4) * 4 * kw; }
+
+void bnn_xnor_pack__avx2(int32_t n, int32_t kw, const uint64_t *w, size_t ldw, uint64_t *wp)
+{
+    for (int32_t j0 = 0; j0 < n; j0 += 4)
+        for (int32_t k = 0; k < kw; k++)
+            for (int32_t j = 0; j < 4; j++)
+                wp[((size_t)(j0 / 4) * kw + k) * 4 + j] = j0 + j < n ? w[(size_t)(j0 + j) * ldw + k] : 0;
+}
 
 static inline __m256i popcnt64(__m256i v)
 {
@@ -17,44 +25,38 @@ static inline __m256i popcnt64(__m256i v)
     return _mm256_sad_epu8(c, _mm256_setzero_si256());
 }
 
-static inline void store4(int32_t *dst, int32_t nj, int32_t mw, __m256i sum, int first)
+static inline void store4(int32_t *dst, int32_t nj, int32_t mw, __m256i sum)
 {
     int64_t s[4];
     _mm256_storeu_si256((__m256i *)s, sum);
-    for (int32_t j = 0; j < nj; j++) dst[j] = first ? mw - (int32_t)s[j] : dst[j] - (int32_t)s[j];
+    for (int32_t j = 0; j < nj; j++) dst[j] = mw - (int32_t)s[j];
 }
 
-void bnn_xnor_gemm__avx2(int32_t m, int32_t n, int32_t kw, const uint64_t *a, size_t lda, const uint64_t *w,
-                         size_t ldw, int32_t mw, int32_t *acc, size_t ldc)
+void bnn_xnor_gemm__avx2(int32_t m, int32_t n, int32_t kw, const uint64_t *a, size_t lda, const uint64_t *wp,
+                         int32_t mw, int32_t *acc, size_t ldc)
 {
-    _Alignas(32) uint64_t panel[PANEL_WORDS * 4];
     for (int32_t j0 = 0; j0 < n; j0 += 4) {
         const int32_t nj = n - j0 < 4 ? n - j0 : 4;
-        for (int32_t k0 = 0; k0 < kw || k0 == 0; k0 += PANEL_WORDS) {
-            const int32_t kk = kw - k0 < PANEL_WORDS ? kw - k0 : PANEL_WORDS;
-            for (int32_t k = 0; k < kk; k++)
-                for (int32_t j = 0; j < 4; j++) panel[(size_t)k * 4 + j] = j < nj ? w[(size_t)(j0 + j) * ldw + k0 + k] : 0;
-            int32_t i = 0;
-            for (; i + 2 <= m; i += 2) {
-                __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
-                const uint64_t *a0 = a + (size_t)i * lda + k0, *a1 = a0 + lda;
-                for (int32_t k = 0; k < kk; k++) {
-                    __m256i wv = _mm256_load_si256((const __m256i *)(panel + (size_t)k * 4));
-                    s0 = _mm256_add_epi64(s0, popcnt64(_mm256_xor_si256(wv, _mm256_set1_epi64x((long long)a0[k]))));
-                    s1 = _mm256_add_epi64(s1, popcnt64(_mm256_xor_si256(wv, _mm256_set1_epi64x((long long)a1[k]))));
-                }
-                store4(acc + (size_t)i * ldc + j0, nj, mw, s0, k0 == 0);
-                store4(acc + (size_t)(i + 1) * ldc + j0, nj, mw, s1, k0 == 0);
+        const uint64_t *panel = wp + (size_t)(j0 / 4) * kw * 4;
+        int32_t i = 0;
+        for (; i + 2 <= m; i += 2) {
+            __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+            const uint64_t *a0 = a + (size_t)i * lda, *a1 = a0 + lda;
+            for (int32_t k = 0; k < kw; k++) {
+                __m256i wv = _mm256_loadu_si256((const __m256i *)(panel + (size_t)k * 4));
+                s0 = _mm256_add_epi64(s0, popcnt64(_mm256_xor_si256(wv, _mm256_set1_epi64x((long long)a0[k]))));
+                s1 = _mm256_add_epi64(s1, popcnt64(_mm256_xor_si256(wv, _mm256_set1_epi64x((long long)a1[k]))));
             }
-            for (; i < m; i++) {
-                __m256i s0 = _mm256_setzero_si256();
-                const uint64_t *a0 = a + (size_t)i * lda + k0;
-                for (int32_t k = 0; k < kk; k++)
-                    s0 = _mm256_add_epi64(s0, popcnt64(_mm256_xor_si256(_mm256_load_si256((const __m256i *)(panel + (size_t)k * 4)),
-                                                                        _mm256_set1_epi64x((long long)a0[k]))));
-                store4(acc + (size_t)i * ldc + j0, nj, mw, s0, k0 == 0);
-            }
-            if (kw == 0) break;
+            store4(acc + (size_t)i * ldc + j0, nj, mw, s0);
+            store4(acc + (size_t)(i + 1) * ldc + j0, nj, mw, s1);
+        }
+        for (; i < m; i++) {
+            __m256i s0 = _mm256_setzero_si256();
+            const uint64_t *a0 = a + (size_t)i * lda;
+            for (int32_t k = 0; k < kw; k++)
+                s0 = _mm256_add_epi64(s0, popcnt64(_mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(panel + (size_t)k * 4)),
+                                                                    _mm256_set1_epi64x((long long)a0[k]))));
+            store4(acc + (size_t)i * ldc + j0, nj, mw, s0);
         }
     }
 }
