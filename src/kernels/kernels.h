@@ -59,4 +59,8 @@ struct bnn_kernel_variant {
 };
 const struct bnn_kernel_variant *bnn__kernel_variants(int *n);
 
+/* The benchmark's ceiling: bit-MACs done by `iters` rounds of a 4x4
+ * register-blocked XNOR-popcount (needs bnn__cpu_avx512()). */
+int64_t bnn__xnor_peak_avx512(int64_t iters, const uint64_t *seed);
+
 #endif
