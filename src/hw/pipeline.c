@@ -120,9 +120,9 @@ static int dwc_to(struct builder *b, int32_t width, int64_t words)
     struct bnn_hw_node *prev = last(b);
     if (prev->out_width == width && prev->out_words == words) return 0;
     if (b->next_link == BNN_LINK_PIPO) return 0; /* a frame buffer is read at any width */
-    int32_t in_w = prev->out_width;
-    int64_t in_words = prev->out_words;
-    struct bnn_hw_node *d = add_node(b, BNN_HW_DWC);
+    const int32_t in_w = prev->out_width, elem_bits = prev->out_elem_bits, elem_signed = prev->out_signed;
+    const int64_t in_words = prev->out_words;
+    struct bnn_hw_node *d = add_node(b, BNN_HW_DWC); /* may move the nodes: prev is stale from here on */
     if (!d) return -1;
     int integral = in_w % width == 0 || width % in_w == 0;
     if (integral) snprintf(d->name, sizeof d->name, "StreamingDataWidthConverter_rtl_%d", b->n_dwc_rtl++);
@@ -131,8 +131,8 @@ static int dwc_to(struct builder *b, int32_t width, int64_t words)
     d->in_words = in_words;
     d->out_width = width;
     d->out_words = words;
-    d->out_elem_bits = prev->out_elem_bits;
-    d->out_signed = prev->out_signed;
+    d->out_elem_bits = elem_bits;
+    d->out_signed = elem_signed;
     return 0;
 }
 
