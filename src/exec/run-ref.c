@@ -23,6 +23,24 @@ static void run_input(const struct bnn_layer *L, const struct bnn_plan_layer *q,
 static void im2col_bits(const struct bnn_layer *L, int32_t kw, int32_t in_wpp, const uint64_t *in, uint64_t *cols)
 {
     const int32_t C = L->in.c;
+    if (C % 64 == 0 && L->pad == 0 && (L->kind == BNN_LAYER_FC ? L->in_pad == 0 : 1)) {
+        /* whole words: an FC input is the map itself; a window row is K pixels
+         * of C/64 words each, contiguous in the HWC map */
+        if (L->kind == BNN_LAYER_FC) {
+            memcpy(cols, in, (size_t)L->in.h * L->in.w * in_wpp * 8);
+            return;
+        }
+        const int32_t K = L->kernel, run = K * in_wpp;
+        for (int32_t oy = 0; oy < L->out.h; oy++)
+            for (int32_t ox = 0; ox < L->out.w; ox++) {
+                uint64_t *row = cols + ((size_t)oy * L->out.w + ox) * kw;
+                for (int32_t ky = 0; ky < K; ky++) {
+                    const uint64_t *src = in + ((size_t)(oy * L->stride + ky) * L->in.w + ox * L->stride) * in_wpp;
+                    for (int32_t k = 0; k < run; k++) row[ky * run + k] = src[k];
+                }
+            }
+        return;
+    }
     if (L->kind == BNN_LAYER_FC) {
         memset(cols, 0, (size_t)kw * 8);
         int64_t o = 0;
@@ -58,9 +76,12 @@ static void im2col_int(const struct bnn_layer *L, const int32_t *in, int32_t *co
                 for (int32_t kx = 0; kx < L->kernel; kx++) {
                     int32_t iy = oy * L->stride + ky - L->pad, ix = ox * L->stride + kx - L->pad;
                     int32_t *dst = row + (ky * L->kernel + kx) * C;
-                    if (iy < 0 || ix < 0 || iy >= L->in.h || ix >= L->in.w)
+                    if (iy < 0 || ix < 0 || iy >= L->in.h || ix >= L->in.w) {
                         for (int32_t c = 0; c < C; c++) dst[c] = L->pad_value;
-                    else memcpy(dst, in + ((size_t)iy * L->in.w + ix) * C, (size_t)C * 4);
+                    } else { /* a few ints: a loop, not a call */
+                        const int32_t *src = in + ((size_t)iy * L->in.w + ix) * C;
+                        for (int32_t c = 0; c < C; c++) dst[c] = src[c];
+                    }
                 }
         }
 }
