@@ -14,6 +14,7 @@ struct bnn_plan_layer {
     int32_t wpp;         /* words per output pixel (BITS outputs) */
     int32_t shift_t, shift_a; /* threshold compare: T << shift_t <= acc << shift_a */
     int32_t *thr_acc;    /* REF, one threshold per row: the same rule as acc >= thr_acc[r] */
+    int32_t *qlut;       /* INPUT: bnn__quantize_pixel for each of the 256 pixel values */
 };
 
 /* One thread's buffers, sized once. */

@@ -58,6 +58,7 @@ void bnn_plan_free(struct bnn_plan *p)
         free(p->pl[i].wfloat);
         free(p->pl[i].thr_acc);
         free(p->pl[i].wxnor);
+        free(p->pl[i].qlut);
     }
     free(p->ws);
     free(p->pl);
@@ -85,6 +86,10 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
         const struct bnn_layer *L = &net->layers[i];
         struct bnn_plan_layer *q = &p->pl[i];
         q->wpp = (int32_t)bnn__words(L->out.c);
+        if (L->kind == BNN_LAYER_INPUT) { /* a table: the per-pixel rule once for every byte */
+            if (!(q->qlut = bnn__calloc(256, sizeof *q->qlut))) goto fail;
+            for (int v = 0; v < 256; v++) q->qlut[v] = bnn__quantize_pixel(&L->input, (uint8_t)v);
+        }
         if (L->kind != BNN_LAYER_CONV && L->kind != BNN_LAYER_FC) continue;
         q->kw = (int32_t)bnn__words(L->mw);
         q->shift_t = BNN_MAX(0, L->in_frac - L->thr_frac);

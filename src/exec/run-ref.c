@@ -7,15 +7,19 @@ static void run_input(const struct bnn_layer *L, const struct bnn_plan_layer *q,
 {
     size_t n = (size_t)L->out.h * L->out.w;
     int32_t c = L->out.c;
-    if (L->out_type == BNN_VT_BITS) {
+    const int32_t *lut = q->qlut;
+    if (L->out_type == BNN_VT_BITS && c == 1) { /* one word per pixel holding one bit */
+        uint64_t *o = out;
+        for (size_t i = 0; i < n; i++) o[i] = (uint64_t)lut[px[i]];
+    } else if (L->out_type == BNN_VT_BITS) {
         uint64_t *o = out;
         memset(o, 0, n * (size_t)q->wpp * 8);
         for (size_t i = 0; i < n; i++)
             for (int32_t k = 0; k < c; k++)
-                if (bnn__quantize_pixel(&L->input, px[i * (size_t)c + (size_t)k])) bnn__set_bit(o + i * q->wpp, k, 1);
+                if (lut[px[i * (size_t)c + (size_t)k]]) bnn__set_bit(o + i * q->wpp, k, 1);
     } else {
         int32_t *o = out;
-        for (size_t i = 0; i < n * (size_t)c; i++) o[i] = bnn__quantize_pixel(&L->input, px[i]);
+        for (size_t i = 0; i < n * (size_t)c; i++) o[i] = lut[px[i]];
     }
 }
 
@@ -39,6 +43,13 @@ static void im2col_bits(const struct bnn_layer *L, int32_t kw, int32_t in_wpp, c
                     for (int32_t k = 0; k < run; k++) row[ky * run + k] = src[k];
                 }
             }
+        return;
+    }
+    if (L->kind == BNN_LAYER_FC && C == 1) { /* one bit per pixel word: gather them */
+        memset(cols, 0, (size_t)kw * 8);
+        const int32_t px = L->in.h * L->in.w;
+        for (int32_t i = 0; i < px; i++) cols[i >> 6] |= (in[(size_t)i * in_wpp] & 1) << (i & 63);
+        bnn__bits_fill(cols, px, L->in_pad, L->in_pad_value);
         return;
     }
     if (L->kind == BNN_LAYER_FC) {
