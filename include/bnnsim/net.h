@@ -122,7 +122,8 @@ enum bnn_status bnn_net_finalize(struct bnn_net *net, const char *where);
 
 void bnn_net_free(struct bnn_net *net);
 
-/* Index of the last CONV/FC layer, or -1. */
+/* Index of the first / last CONV/FC layer, or -1. */
+int32_t bnn_net_first_matrix(const struct bnn_net *net);
 int32_t bnn_net_last_matrix(const struct bnn_net *net);
 
 const char *bnn_layer_kind_str(enum bnn_layer_kind k);

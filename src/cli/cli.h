@@ -21,6 +21,9 @@ int bnn_cli_fail(enum bnn_status st);
 /* Prints "bnnsim: <formatted>" and returns 2 (usage errors). */
 int bnn_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int bnn_cli_parse_int(const char *opt, const char *s, long lo, long hi, long *out);
+/* --style finn|paper into the hardware options (and the matching window
+ * generator); 0, or a usage error (2). */
+int bnn_cli_parse_style(const char *s, struct bnn_hw_options *o);
 
 static inline const char *bnn__basename_cli(const char *p)
 {

@@ -185,9 +185,7 @@ int bnn_cmd_dse(int argc, char **argv)
             if (*end || !(clock > 0)) return bnn_cli_usage_error("--clock-mhz: expected a positive number, got '%s'", optarg);
             break;
         case 's':
-            if (!strcmp(optarg, "finn")) o.hw.style = BNN_STYLE_FINN, o.hw.swg = BNN_SWG_RTL;
-            else if (!strcmp(optarg, "paper")) o.hw.style = BNN_STYLE_PAPER, o.hw.swg = BNN_SWG_2017;
-            else return bnn_cli_usage_error("--style: expected finn or paper, got '%s'", optarg);
+            if (bnn_cli_parse_style(optarg, &o.hw)) return 2;
             break;
         case 'S':
             if (!strcmp(optarg, "cheapest")) o.strategy = BNN_DSE_CHEAPEST;

@@ -71,9 +71,7 @@ int bnn_cmd_golden(int argc, char **argv)
         case 'L': go.layers = optarg; break;
         case 'M': go.memories = 0; break;
         case 's':
-            if (!strcmp(optarg, "finn")) ho.style = BNN_STYLE_FINN, ho.swg = BNN_SWG_RTL;
-            else if (!strcmp(optarg, "paper")) ho.style = BNN_STYLE_PAPER, ho.swg = BNN_SWG_2017;
-            else { bnn_cli_usage_error("--style: expected finn or paper, got '%s'", optarg); goto out; }
+            if (bnn_cli_parse_style(optarg, &ho)) goto out;
             break;
         case 'o': out = optarg; break;
         case 'q': quiet = 1; break;

@@ -80,7 +80,7 @@ int bnn_cmd_perf(int argc, char **argv)
         {"every-cycle", no_argument, 0, 'E'},
         {0, 0, 0, 0}};
     const char *net_path = NULL, *fold_path = NULL, *out_path = NULL, *png = NULL, *wfold = NULL, *wconf = NULL;
-    int json = 0, size = 0, swg_set = 0, every_cycle = 0;
+    int json = 0, size = 0, every_cycle = 0, swg = -1;
     long frames = 16, trace_frames = 2, v;
     struct bnn_hw_options ho;
     bnn_hw_options_default(&ho);
@@ -91,15 +91,12 @@ int bnn_cmd_perf(int argc, char **argv)
         case 'n': net_path = optarg; break;
         case 'f': fold_path = optarg; break;
         case 's':
-            if (!strcmp(optarg, "finn")) ho.style = BNN_STYLE_FINN;
-            else if (!strcmp(optarg, "paper")) ho.style = BNN_STYLE_PAPER;
-            else return bnn_cli_usage_error("--style: expected finn or paper, got '%s'", optarg);
+            if (bnn_cli_parse_style(optarg, &ho)) return 2;
             break;
-        case 'w':
-            swg_set = 1;
-            if (!strcmp(optarg, "rtl")) ho.swg = BNN_SWG_RTL;
-            else if (!strcmp(optarg, "hls")) ho.swg = BNN_SWG_HLS;
-            else if (!strcmp(optarg, "2017")) ho.swg = BNN_SWG_2017;
+        case 'w': /* applied after the loop, so that --style in either order keeps it */
+            if (!strcmp(optarg, "rtl")) swg = BNN_SWG_RTL;
+            else if (!strcmp(optarg, "hls")) swg = BNN_SWG_HLS;
+            else if (!strcmp(optarg, "2017")) swg = BNN_SWG_2017;
             else return bnn_cli_usage_error("--swg: expected rtl, hls or 2017, got '%s'", optarg);
             break;
         case 'c': if (parse_double("--clock-mhz", optarg, 1e-3, 1e5, &ho.clock_mhz)) return 2; break;
@@ -124,7 +121,7 @@ int bnn_cmd_perf(int argc, char **argv)
     if (!net_path) return bnn_cli_usage_error("--net is required");
     if (!fold_path) return bnn_cli_usage_error("--fold is required (a FINN folding JSON or a BNN-PYNQ config.h)");
     if (out_path && !size) return bnn_cli_usage_error("-o writes the sized FIFOs: it needs --size-fifos");
-    if (ho.style == BNN_STYLE_PAPER && !swg_set) ho.swg = BNN_SWG_2017;
+    if (swg >= 0) ho.swg = (enum bnn_swg_impl)swg;
 
     struct bnn_net *net = NULL;
     struct bnn_fold *fold = NULL;

@@ -53,9 +53,7 @@ int bnn_cmd_resources(int argc, char **argv)
         case 'f': fold_path = optarg; break;
         case 'd': dev_name = optarg; break;
         case 's':
-            if (!strcmp(optarg, "finn")) ho.style = BNN_STYLE_FINN, ho.swg = BNN_SWG_RTL;
-            else if (!strcmp(optarg, "paper")) ho.style = BNN_STYLE_PAPER, ho.swg = BNN_SWG_2017;
-            else return bnn_cli_usage_error("--style: expected finn or paper, got '%s'", optarg);
+            if (bnn_cli_parse_style(optarg, &ho)) return 2;
             break;
         case 'm': mems = 1; break;
         case 'j': json = 1; break;

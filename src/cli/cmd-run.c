@@ -123,9 +123,7 @@ int bnn_cmd_run(int argc, char **argv)
             break;
         }
         case 's':
-            if (!strcmp(optarg, "finn")) ho.style = BNN_STYLE_FINN, ho.swg = BNN_SWG_RTL;
-            else if (!strcmp(optarg, "paper")) ho.style = BNN_STYLE_PAPER, ho.swg = BNN_SWG_2017;
-            else { rc = bnn_cli_usage_error("--style: expected finn or paper, got '%s'", optarg); goto out; }
+            if ((rc = bnn_cli_parse_style(optarg, &ho))) goto out;
             break;
         case 'I':
             if (strcmp(optarg, "scalar") && strcmp(optarg, "avx2") && strcmp(optarg, "avx512")) {

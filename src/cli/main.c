@@ -64,6 +64,14 @@ int bnn_cli_parse_int(const char *opt, const char *s, long lo, long hi, long *ou
     return 0;
 }
 
+int bnn_cli_parse_style(const char *s, struct bnn_hw_options *o)
+{
+    if (!strcmp(s, "finn")) o->style = BNN_STYLE_FINN, o->swg = BNN_SWG_RTL;
+    else if (!strcmp(s, "paper")) o->style = BNN_STYLE_PAPER, o->swg = BNN_SWG_2017;
+    else return bnn_cli_usage_error("--style: expected finn or paper, got '%s'", s);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {

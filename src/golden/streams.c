@@ -109,9 +109,8 @@ enum bnn_status bnn_golden_collect(const struct bnn_net *net, const struct bnn_h
 {
     *out = NULL;
     if (frames < 1) return bnn_error(BNN_ERR_INVALID_ARG, "golden: no input images");
-    struct frame_ctx c = {.net = net, .finn = p->opt.style == BNN_STYLE_FINN, .first_matrix = -1};
-    for (int32_t i = 1; i < net->n_layers && c.first_matrix < 0; i++)
-        if (net->layers[i].kind == BNN_LAYER_CONV || net->layers[i].kind == BNN_LAYER_FC) c.first_matrix = i;
+    struct frame_ctx c = {.net = net, .finn = p->opt.style == BNN_STYLE_FINN, .first_matrix = bnn_net_first_matrix(net)};
+    if (c.first_matrix < 0) return bnn_error(BNN_ERR_INVALID_ARG, "golden: the network has no matrix layer");
     for (int32_t i = c.first_matrix + 1; i < net->n_layers; i++)
         if (net->layers[i].kind == BNN_LAYER_FC && net->layers[i].in_pad)
             return bnn_error(BNN_ERR_INVALID_ARG, "golden: layer '%s' pads its input inside the network; only the first "

@@ -190,9 +190,7 @@ static enum bnn_status build(struct builder *b)
     struct bnn_fold_node e;
     char where[512];
     const struct bnn_layer *in = &net->layers[0];
-    int32_t first_matrix = -1;
-    for (int32_t i = 1; i < net->n_layers && first_matrix < 0; i++)
-        if (net->layers[i].kind == BNN_LAYER_CONV || net->layers[i].kind == BNN_LAYER_FC) first_matrix = i;
+    const int32_t first_matrix = bnn_net_first_matrix(net);
     if (first_matrix < 0) return bnn_error(BNN_ERR_INVALID_ARG, "%s: the network has no matrix layer", b->where);
     const struct bnn_layer *L0 = &net->layers[first_matrix];
     /* values entering the first matrix layer per frame; an FC layer's padding

@@ -32,6 +32,13 @@ void bnn_net_free(struct bnn_net *net)
     free(net);
 }
 
+int32_t bnn_net_first_matrix(const struct bnn_net *net)
+{
+    for (int32_t i = 0; i < net->n_layers; i++)
+        if (net->layers[i].kind == BNN_LAYER_CONV || net->layers[i].kind == BNN_LAYER_FC) return i;
+    return -1;
+}
+
 int32_t bnn_net_last_matrix(const struct bnn_net *net)
 {
     for (int32_t i = net->n_layers - 1; i >= 0; i--)
