@@ -15,6 +15,7 @@ struct bnn_plan_layer {
     int32_t shift_t, shift_a; /* threshold compare: T << shift_t <= acc << shift_a */
     int32_t *thr_acc;    /* REF, one threshold per row: the same rule as acc >= thr_acc[r] */
     int32_t *qlut;       /* INPUT: bnn__quantize_pixel for each of the 256 pixel values */
+    size_t img_bytes;    /* one image's output in a workspace (images of a group follow each other) */
 };
 
 /* One thread's buffers, sized once. */
@@ -29,14 +30,16 @@ struct bnn_plan {
     const struct bnn_net *net;
     enum bnn_engine engine;
     const struct bnn_kernels *kern;
-    int32_t threads, n_ws, last_ws, have_last;
+    int32_t threads, n_ws, last_ws, last_b, have_last;
+    int32_t group;  /* images run together per thread: FC layers do one GEMM for all of them */
     int32_t lm; /* last matrix layer */
     struct bnn_plan_layer *pl;
     struct bnn_ws *ws;
 };
 
 /* Engines: run one image (already validated) through every layer. */
-void bnn__run_ref(struct bnn_plan *p, struct bnn_ws *ws, const uint8_t *pixels);
+/* REF runs a group of nb <= plan->group images (pixels one after another). */
+void bnn__run_ref(struct bnn_plan *p, struct bnn_ws *ws, const uint8_t *pixels, int32_t nb);
 void bnn__run_float(struct bnn_plan *p, struct bnn_ws *ws, const uint8_t *pixels);
 
 /* Shared semantics. */

@@ -76,6 +76,7 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
     p->engine = opt ? opt->engine : BNN_ENGINE_REF;
     p->threads = opt && opt->threads > 0 ? opt->threads : omp_get_max_threads();
     p->kern = bnn__kernels_best();
+    p->group = p->engine == BNN_ENGINE_REF ? 16 : 1;
     p->lm = bnn_net_last_matrix(net);
     enum bnn_status st = BNN_ERR_NOMEM;
     p->pl = bnn__calloc((size_t)net->n_layers, sizeof *p->pl);
@@ -114,8 +115,9 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
                 }
             }
             size_t per_px = L->in_type == BNN_VT_BITS ? (size_t)q->kw * 8 : (size_t)L->mw * 4;
-            cols_max = BNN_MAX(cols_max, pixels * per_px);
-            acc_max = BNN_MAX(acc_max, pixels * (size_t)L->mh * 4);
+            size_t rows = L->kind == BNN_LAYER_FC ? (size_t)p->group : pixels; /* FC: one row per image of a group */
+            cols_max = BNN_MAX(cols_max, rows * per_px);
+            acc_max = BNN_MAX(acc_max, rows * (size_t)L->mh * 4);
         } else {
             if (L->in_type == BNN_VT_INT) {
                 /* Sums of codes must stay exact in float32 (24-bit mantissa). */
@@ -149,7 +151,8 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
             if (p->engine == BNN_ENGINE_FLOAT) bytes = px * (size_t)L->out.c * sizeof(float);
             else if (L->out_type == BNN_VT_BITS) bytes = px * (size_t)p->pl[i].wpp * 8;
             else bytes = px * (size_t)L->out.c * 4;
-            if (!(ws->out[i] = bnn__calloc(bytes, 1))) goto fail;
+            p->pl[i].img_bytes = bytes;
+            if (!(ws->out[i] = bnn__calloc(bytes * (size_t)p->group, 1))) goto fail;
         }
         if (!(ws->cols = bnn__calloc(cols_max, 1)) || !(ws->acc = bnn__calloc(acc_max, 1))) goto fail;
         if (!(ws->scores = bnn__calloc((size_t)bnn_plan_n_scores(p), 4))) goto fail;
@@ -174,50 +177,63 @@ enum bnn_status bnn_plan_run(struct bnn_plan *p, const uint8_t *pixels, int32_t 
     const int32_t top_k = LS ? LS->top_k : 1;
     int32_t last_ws = 0;
 
-#pragma omp parallel for schedule(dynamic, 1) num_threads(p->n_ws) if (n > 1)
-    for (int32_t i = 0; i < n; i++) {
+    /* groups of images per thread: small enough that every thread gets work */
+    int32_t group = p->group;
+    if (n < group * p->n_ws) group = (n + p->n_ws - 1) / (p->n_ws ? p->n_ws : 1);
+    if (group < 1) group = 1;
+    const int32_t n_groups = (n + group - 1) / group;
+    int32_t last_b = 0;
+
+#pragma omp parallel for schedule(dynamic, 1) num_threads(p->n_ws) if (n_groups > 1)
+    for (int32_t g = 0; g < n_groups; g++) {
         int t = omp_get_thread_num();
         struct bnn_ws *ws = &p->ws[t];
-        if (p->engine == BNN_ENGINE_FLOAT) bnn__run_float(p, ws, pixels + (size_t)i * img);
-        else bnn__run_ref(p, ws, pixels + (size_t)i * img);
-        if (i == n - 1) last_ws = t;
+        const int32_t i0 = g * group, nb = n - i0 < group ? n - i0 : group;
+        if (p->engine == BNN_ENGINE_FLOAT) bnn__run_float(p, ws, pixels + (size_t)i0 * img);
+        else bnn__run_ref(p, ws, pixels + (size_t)i0 * img, nb);
+        if (i0 + nb == n) last_ws = t, last_b = nb - 1;
 
-        /* Scores: every row of the last matrix layer, as integers. */
-        int32_t *sc = ws->scores;
-        for (int32_t r = 0; r < ns; r++) {
-            int32_t v;
-            if (p->engine == BNN_ENGINE_FLOAT) {
-                float f = ((const float *)ws->out[p->lm])[r];
-                v = net->layers[p->lm].out_type == BNN_VT_BITS ? f > 0 : (int32_t)f;
-            } else if (net->layers[p->lm].out_type == BNN_VT_BITS) {
-                v = bnn__get_bit(ws->out[p->lm], r);
-            } else {
-                v = ((const int32_t *)ws->out[p->lm])[r];
+        for (int32_t b = 0; b < nb; b++) {
+            const int32_t i = i0 + b;
+            const char *lm_out = (const char *)ws->out[p->lm] + (size_t)b * p->pl[p->lm].img_bytes;
+            /* Scores: every row of the last matrix layer, as integers. */
+            int32_t *sc = ws->scores;
+            for (int32_t r = 0; r < ns; r++) {
+                int32_t v;
+                if (p->engine == BNN_ENGINE_FLOAT) {
+                    float f = ((const float *)lm_out)[r];
+                    v = net->layers[p->lm].out_type == BNN_VT_BITS ? f > 0 : (int32_t)f;
+                } else if (net->layers[p->lm].out_type == BNN_VT_BITS) {
+                    v = bnn__get_bit((const uint64_t *)lm_out, r);
+                } else {
+                    v = ((const int32_t *)lm_out)[r];
+                }
+                sc[r] = v;
             }
-            sc[r] = v;
-        }
-        if (scores) memcpy(scores + (size_t)i * ns, sc, (size_t)ns * sizeof *sc);
-        /* Label select: top-k of the class rows, ties to the lower index. */
-        struct bnn_result res = {.top_k = top_k};
-        for (int32_t k = 0; k < top_k; k++) {
-            int32_t best = -1;
-            for (int32_t c = 0; c < net->n_classes; c++) {
-                int taken = 0;
-                for (int32_t j = 0; j < k; j++) taken |= res.top[j] == c;
-                if (!taken && (best < 0 || sc[c] > sc[best])) best = c;
-            }
-            res.top[k] = best;
-        }
-        res.class_index = res.top[0];
-        if (LS) {
-            void *o = ws->out[net->n_layers - 1];
+            if (scores) memcpy(scores + (size_t)i * ns, sc, (size_t)ns * sizeof *sc);
+            /* Label select: top-k of the class rows, ties to the lower index. */
+            struct bnn_result res = {.top_k = top_k};
             for (int32_t k = 0; k < top_k; k++) {
-                if (p->engine == BNN_ENGINE_FLOAT) ((float *)o)[k] = (float)res.top[k];
-                else ((int32_t *)o)[k] = res.top[k];
+                int32_t best = -1;
+                for (int32_t c = 0; c < net->n_classes; c++) {
+                    int taken = 0;
+                    for (int32_t j = 0; j < k; j++) taken |= res.top[j] == c;
+                    if (!taken && (best < 0 || sc[c] > sc[best])) best = c;
+                }
+                res.top[k] = best;
             }
+            res.class_index = res.top[0];
+            if (LS) {
+                char *o = (char *)ws->out[net->n_layers - 1] + (size_t)b * p->pl[net->n_layers - 1].img_bytes;
+                for (int32_t k = 0; k < top_k; k++) {
+                    if (p->engine == BNN_ENGINE_FLOAT) ((float *)o)[k] = (float)res.top[k];
+                    else ((int32_t *)o)[k] = res.top[k];
+                }
+            }
+            if (results) results[i] = res;
         }
-        if (results) results[i] = res;
     }
+    p->last_b = last_b;
     p->last_ws = last_ws;
     p->have_last = n > 0;
     return BNN_OK;
@@ -228,7 +244,7 @@ enum bnn_status bnn_plan_layer_output(const struct bnn_plan *p, int32_t layer, i
     if (!p->have_last) return bnn_error(BNN_ERR_INVALID_ARG, "no image has been run yet");
     if (layer < 0 || layer >= p->net->n_layers) return bnn_error(BNN_ERR_INVALID_ARG, "layer %d out of range", layer);
     const struct bnn_layer *L = &p->net->layers[layer];
-    const void *buf = p->ws[p->last_ws].out[layer];
+    const void *buf = (const char *)p->ws[p->last_ws].out[layer] + (size_t)p->last_b * p->pl[layer].img_bytes;
     size_t px = (size_t)L->out.h * L->out.w;
     for (size_t i = 0; i < px; i++)
         for (int32_t c = 0; c < L->out.c; c++) {

@@ -97,37 +97,52 @@ static void im2col_int(const struct bnn_layer *L, const int32_t *in, int32_t *co
         }
 }
 
-static void run_matrix(struct bnn_plan *p, int32_t li, struct bnn_ws *ws)
+/* One matrix layer for nb images: a conv image by image, an FC layer as one
+ * GEMM with a row per image. Image b's maps sit at out[li] + b * img_bytes. */
+static void run_matrix(struct bnn_plan *p, int32_t li, struct bnn_ws *ws, int32_t nb)
 {
     const struct bnn_layer *L = &p->net->layers[li];
-    const struct bnn_plan_layer *q = &p->pl[li];
-    const int32_t pixels = L->out.h * L->out.w;
+    const struct bnn_plan_layer *q = &p->pl[li], *qi = &p->pl[li - 1];
+    const int32_t fc = L->kind == BNN_LAYER_FC;
+    const int32_t pixels = L->out.h * L->out.w, rows = fc ? nb : pixels, reps = fc ? 1 : nb;
     int32_t *acc = ws->acc;
-    if (L->in_type == BNN_VT_BITS) {
-        im2col_bits(L, q->kw, p->pl[li - 1].wpp, ws->out[li - 1], ws->cols);
-        p->kern->xnor_gemm(pixels, L->mh, q->kw, ws->cols, (size_t)q->kw, q->wxnor, L->mw, acc,
-                           (size_t)L->mh);
-    } else {
-        im2col_int(L, ws->out[li - 1], ws->cols);
-        p->kern->fixed_gemm(pixels, L->mh, L->mw, ws->cols, (size_t)L->mw, q->wpacked, (size_t)q->kw, acc,
-                            (size_t)L->mh);
+    for (int32_t b = 0; b < reps; b++) {
+        const int32_t m = fc ? nb : pixels;
+        if (L->in_type == BNN_VT_BITS) {
+            for (int32_t r = 0; r < (fc ? nb : 1); r++) {
+                const int32_t img = fc ? r : b;
+                im2col_bits(L, q->kw, qi->wpp, (const uint64_t *)((const char *)ws->out[li - 1] + (size_t)img * qi->img_bytes),
+                            (uint64_t *)ws->cols + (size_t)(fc ? r : 0) * q->kw);
+            }
+            p->kern->xnor_gemm(m, L->mh, q->kw, ws->cols, (size_t)q->kw, q->wxnor, L->mw, acc, (size_t)L->mh);
+        } else {
+            for (int32_t r = 0; r < (fc ? nb : 1); r++) {
+                const int32_t img = fc ? r : b;
+                im2col_int(L, (const int32_t *)((const char *)ws->out[li - 1] + (size_t)img * qi->img_bytes),
+                           (int32_t *)ws->cols + (size_t)(fc ? r : 0) * L->mw);
+            }
+            p->kern->fixed_gemm(m, L->mh, L->mw, ws->cols, (size_t)L->mw, q->wpacked, (size_t)q->kw, acc, (size_t)L->mh);
+        }
+        /* the m rows of acc belong to image b (conv) or to images 0..nb-1 (FC, one row each) */
+        char *out = (char *)ws->out[li] + (size_t)(fc ? 0 : b) * q->img_bytes;
+        if (L->out_type == BNN_VT_BITS && q->thr_acc) { /* one threshold per row: compare and pack */
+            p->kern->threshold_pack(m, L->mh, acc, (size_t)L->mh, q->thr_acc, (uint64_t *)out, q->wpp);
+        } else if (L->out_type == BNN_VT_BITS) {
+            uint64_t *o = (uint64_t *)out;
+            memset(o, 0, (size_t)m * q->wpp * 8);
+            for (int32_t i = 0; i < m; i++)
+                for (int32_t r = 0; r < L->mh; r++)
+                    if (bnn__threshold_count(L->thresholds + r, 1, acc[(size_t)i * L->mh + r], q->shift_t, q->shift_a))
+                        bnn__set_bit(o + (size_t)i * q->wpp, r, 1);
+        } else {
+            int32_t *o = (int32_t *)out;
+            for (size_t k = 0; k < (size_t)m * L->mh; k++)
+                o[k] = L->act == BNN_ACT_RAW ? acc[k]
+                                             : bnn__threshold_count(L->thresholds + (k % L->mh) * L->n_thr, L->n_thr,
+                                                                    acc[k], q->shift_t, q->shift_a);
+        }
     }
-    if (L->out_type == BNN_VT_BITS && q->thr_acc) { /* one threshold per row: compare and pack */
-        p->kern->threshold_pack(pixels, L->mh, acc, (size_t)L->mh, q->thr_acc, ws->out[li], q->wpp);
-    } else if (L->out_type == BNN_VT_BITS) {
-        uint64_t *o = ws->out[li];
-        memset(o, 0, (size_t)pixels * q->wpp * 8);
-        for (int32_t i = 0; i < pixels; i++)
-            for (int32_t r = 0; r < L->mh; r++)
-                if (bnn__threshold_count(L->thresholds + r, 1, acc[(size_t)i * L->mh + r], q->shift_t, q->shift_a))
-                    bnn__set_bit(o + (size_t)i * q->wpp, r, 1);
-    } else {
-        int32_t *o = ws->out[li];
-        for (size_t k = 0; k < (size_t)pixels * L->mh; k++)
-            o[k] = L->act == BNN_ACT_RAW ? acc[k]
-                                         : bnn__threshold_count(L->thresholds + (k % L->mh) * L->n_thr, L->n_thr,
-                                                                acc[k], q->shift_t, q->shift_a);
-    }
+    (void)rows;
 }
 
 /* Max-pool on binary maps is the OR of the window, word by word. */
@@ -145,16 +160,25 @@ static void run_maxpool(const struct bnn_layer *L, int32_t wpp, const uint64_t *
         }
 }
 
-void bnn__run_ref(struct bnn_plan *p, struct bnn_ws *ws, const uint8_t *pixels)
+void bnn__run_ref(struct bnn_plan *p, struct bnn_ws *ws, const uint8_t *pixels, int32_t nb)
 {
     const struct bnn_net *net = p->net;
+    const struct bnn_shape in = net->layers[0].out;
+    const size_t img = (size_t)in.h * in.w * in.c;
     for (int32_t i = 0; i < net->n_layers; i++) {
         const struct bnn_layer *L = &net->layers[i];
+        const struct bnn_plan_layer *q = &p->pl[i];
         switch (L->kind) {
-        case BNN_LAYER_INPUT: run_input(L, &p->pl[i], pixels, ws->out[i]); break;
+        case BNN_LAYER_INPUT:
+            for (int32_t b = 0; b < nb; b++) run_input(L, q, pixels + (size_t)b * img, (char *)ws->out[i] + (size_t)b * q->img_bytes);
+            break;
         case BNN_LAYER_CONV:
-        case BNN_LAYER_FC: run_matrix(p, i, ws); break;
-        case BNN_LAYER_MAXPOOL: run_maxpool(L, p->pl[i].wpp, ws->out[i - 1], ws->out[i]); break;
+        case BNN_LAYER_FC: run_matrix(p, i, ws, nb); break;
+        case BNN_LAYER_MAXPOOL:
+            for (int32_t b = 0; b < nb; b++)
+                run_maxpool(L, q->wpp, (const uint64_t *)((const char *)ws->out[i - 1] + (size_t)b * p->pl[i - 1].img_bytes),
+                            (uint64_t *)((char *)ws->out[i] + (size_t)b * q->img_bytes));
+            break;
         case BNN_LAYER_LABELSELECT: break; /* done by the caller on the scores */
         }
     }
