@@ -131,6 +131,11 @@ int bnn_cmd_run(int argc, char **argv)
                 goto out;
             }
             setenv("BNNSIM_ISA", optarg, 1); /* the kernel dispatch reads it */
+            if (strcmp(bnn_kernels_isa(), optarg)) {
+                fprintf(stderr, "bnnsim: --isa %s: this CPU lacks it (it runs %s)\n", optarg, bnn_kernels_isa());
+                rc = 1;
+                goto out;
+            }
             break;
         case 'd': dump = optarg; break;
         case 'D': if (bnn_cli_parse_int("--dump-index", optarg, 0, 1L << 30, &dump_index)) goto out2; break;
