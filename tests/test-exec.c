@@ -50,22 +50,26 @@ static struct bnn_net *random_net(int variant)
     snprintf(L->name, sizeof L->name, "in");
     int fixed = variant % 3 == 0;
     int conv = variant % 4 != 1;
-    L->out = (struct bnn_shape){rint_(conv ? 3 : 1, 9), rint_(conv ? 3 : 1, 9), rint_(1, variant % 5 == 0 ? 130 : 5)};
-    if (fixed) L->input = (struct bnn_input_spec){BNN_INPUT_FIXED, 0, rint_(2, 8), rint_(0, 7), rnd() & 1, -1, 1};
+    /* every fourth: larger maps and 64 or 128 channels, so convolutions read
+     * their windows straight from the map and split rows across threads */
+    const int wide = variant % 4 == 2, side = wide ? 14 : 9;
+    L->out = (struct bnn_shape){rint_(conv ? 3 : 1, side), rint_(conv ? 3 : 1, side), rint_(1, variant % 5 == 0 ? 130 : 5)};
+    if (fixed) L->input = (struct bnn_input_spec){BNN_INPUT_FIXED, 0, rint_(2, variant % 6 == 3 ? 12 : 8), rint_(0, 7), rnd() & 1, -1, 1};
     else L->input = (struct bnn_input_spec){.kind = BNN_INPUT_BINARY, .binarize_threshold = rint_(0, 256)};
     if (fixed && L->input.frac >= L->input.bits) L->input.frac = L->input.bits - 1;
     struct bnn_shape sh = L->out;
     int first = 1;
-    int32_t n_conv = conv ? rint_(1, 3) : 0;
+    int32_t n_conv = conv ? rint_(wide ? 2 : 1, 3) : 0;
     for (int32_t i = 0; i < n_conv; i++) {
         L = &net->layers[n++];
         snprintf(L->name, sizeof L->name, "conv%d", i);
         L->kind = BNN_LAYER_CONV;
         L->kernel = rint_(1, BNN_MIN(3, BNN_MIN(sh.h, sh.w)));
-        L->stride = rint_(1, 2);
+        L->stride = wide ? 1 : rint_(1, 2);
         L->pad = rint_(0, L->kernel - 1);
         L->pad_value = fixed && first ? (net->layers[0].input.is_signed ? rint_(-2, 1) : rint_(0, 3)) : (int32_t)(rnd() & 1);
-        L->mh = rint_(1, variant % 7 == 0 ? 200 : 70);
+        L->mh = wide ? 64 * rint_(1, 2) : rint_(1, variant % 7 == 0 ? 200 : 70);
+        if (wide && i > 0) L->pad = 0;
         L->mw = L->kernel * L->kernel * sh.c;
         L->act = BNN_ACT_THRESHOLD;
         L->n_thr = 1;
@@ -120,12 +124,19 @@ static void test_ref_equals_float_every_layer(void **state)
 {
     (void)state;
     int nets = 0, layers = 0, values = 0;
-    for (int v = 0; v < 120; v++) {
+    for (int v = 0; v < 180; v++) {
         struct bnn_net *net = random_net(v);
         ASSERT_OK(bnn_net_finalize(net, "random"));
         struct bnn_plan *ref, *flt;
-        struct bnn_plan_options o = {BNN_ENGINE_REF, 1}, of = {BNN_ENGINE_FLOAT, 1};
+        /* each kernel variant in turn (the engine picks its paths per variant) */
+        int n_var;
+        const struct bnn_kernel_variant *vars = bnn__kernel_variants(&n_var);
+        const struct bnn_kernel_variant *var = &vars[v % n_var];
+        if (!var->available()) var = &vars[0];
+        setenv("BNNSIM_ISA", var->k.isa, 1);
+        struct bnn_plan_options o = {BNN_ENGINE_REF, 1 + (v / 4) % 2}, of = {BNN_ENGINE_FLOAT, 1};
         ASSERT_OK(bnn_plan_create(net, &o, &ref));
+        unsetenv("BNNSIM_ISA");
         ASSERT_OK(bnn_plan_create(net, &of, &flt));
         const struct bnn_shape in = net->layers[0].out;
         size_t img = (size_t)in.h * in.w * in.c;
@@ -142,8 +153,8 @@ static void test_ref_equals_float_every_layer(void **state)
                 ASSERT_OK(bnn_plan_layer_output(flt, li, b));
                 for (size_t k = 0; k < n; k++)
                     if (a[k] != b[k])
-                        fail_msg("net %d (%s), image %d, layer %d '%s' (%s, %dx%dx%d): first difference at value %zu "
-                                 "(y %zu, x %zu, c %zu): ref %d, float %d", v, net->name, im, li, L->name,
+                        fail_msg("net %d (%s, %s kernels), image %d, layer %d '%s' (%s, %dx%dx%d): first difference at value %zu "
+                                 "(y %zu, x %zu, c %zu): ref %d, float %d", v, net->name, var->k.isa, im, li, L->name,
                                  bnn_layer_kind_str(L->kind), L->out.h, L->out.w, L->out.c, k,
                                  k / L->out.c / L->out.w, k / L->out.c % L->out.w, k % L->out.c, a[k], b[k]);
                 values += (int)n;
@@ -174,21 +185,27 @@ static void test_threads_and_batches_same_bits(void **state)
         for (size_t k = 0; k < img * N; k++) px[k] = (uint8_t)rnd();
         int32_t *s1 = NULL, *s2 = NULL, ns = 0;
         struct bnn_result r1[13], r2[13];
-        for (int threads = 1; threads <= 3; threads++) {
+        /* 1 thread image by image (the baseline); 2 and 3 threads on the
+         * whole batch (groups); 2 threads image by image (rows split) */
+        for (int mode = 0; mode < 4; mode++) {
+            const int threads = mode == 0 ? 1 : mode == 3 ? 2 : mode + 1, one_by_one = mode == 0 || mode == 3;
             struct bnn_plan *p;
             struct bnn_plan_options o = {BNN_ENGINE_REF, threads};
             ASSERT_OK(bnn_plan_create(net, &o, &p));
             ns = bnn_plan_n_scores(p);
             int32_t *s = calloc((size_t)N * ns, 4);
-            struct bnn_result *r = threads == 1 ? r1 : r2;
-            if (threads == 1) {
+            struct bnn_result *r = mode == 0 ? r1 : r2;
+            if (one_by_one) {
                 for (int32_t i = 0; i < N; i++) ASSERT_OK(bnn_plan_run(p, px + i * img, 1, s + i * ns, r + i));
-                s1 = s;
             } else {
                 ASSERT_OK(bnn_plan_run(p, px, N, s, r));
+            }
+            if (mode == 0) {
+                s1 = s;
+            } else {
                 for (int32_t k = 0; k < N * ns; k++)
                     if (s[k] != s1[k]) fail_msg("net %d: %d threads batch %d: image %d score %d: %d vs batch-1 %d", v,
-                                                threads, N, k / ns, k % ns, s[k], s1[k]);
+                                                threads, one_by_one ? 1 : N, k / ns, k % ns, s[k], s1[k]);
                 for (int32_t i = 0; i < N; i++) assert_int_equal(r2[i].class_index, r1[i].class_index);
                 free(s);
             }
@@ -208,61 +225,127 @@ static void test_kernels_vs_naive(void **state)
     int n_var;
     const struct bnn_kernel_variant *vars = bnn__kernel_variants(&n_var);
     for (int vi = 0; vi < n_var; vi++) {
+        const struct bnn_kernels *K = &vars[vi].k;
         if (!vars[vi].available()) {
-            printf("  skipped kernel variant %s: this CPU lacks it\n", vars[vi].k.isa);
+            printf("  skipped kernel variant %s: this CPU lacks it\n", K->isa);
             continue;
         }
-        for (int t = 0; t < 230; t++) {
-            /* mostly small; some with up to 1024 channels and 40 pixels, some
-             * with rows past the kernels' 1024-word panels */
-            int big = t >= 200;
-            int32_t m = rint_(1, t >= 225 ? 3 : big ? 40 : 9), n = rint_(1, t >= 225 ? 12 : big ? 1024 : 9);
-            int32_t mw = rint_(1, t >= 225 ? 70000 : t % 10 == 0 ? 1100 : 200), kw = (mw + 63) / 64;
-            uint64_t *a = calloc((size_t)m * kw, 8), *w = calloc((size_t)n * kw, 8);
-            int32_t *x = calloc((size_t)m * mw, 4);
-            for (int32_t i = 0; i < m; i++)
-                for (int32_t c = 0; c < mw; c++) {
-                    if (rnd() & 1) a[i * kw + c / 64] |= 1ull << (c % 64);
-                    x[i * mw + c] = rint_(-128, 127);
-                }
+        for (int t = 0; t < 300; t++) {
+            /* mostly small; some with up to 1024 channels and 40 rows, some
+             * with 70,000-bit rows; every fourth reads segmented rows from a
+             * "map" the way a convolution does */
+            int big = t >= 200, seg_rows = t % 4 == 3;
+            int32_t m = rint_(1, t >= 290 ? 3 : big ? 40 : 9), n = rint_(1, t >= 290 ? 12 : big ? 1024 : 9);
+            int32_t mw = rint_(1, t >= 290 ? 70000 : t % 10 == 0 ? 1100 : 200), kw = (mw + 63) / 64;
+            int32_t seg = kw, gap = 0, *row_off = NULL;
+            size_t lda = (size_t)kw + (size_t)rint_(0, 3), a_words = (size_t)m * lda;
+            if (seg_rows) { /* kw words in nseg runs of seg, gap apart; every bit counts */
+                int32_t nseg = rint_(1, 4);
+                seg = rint_(1, big ? 20 : 4), kw = nseg * seg, mw = kw * 64, gap = seg + rint_(0, 5);
+                a_words = (size_t)rint_(1, 50) + (size_t)(nseg - 1) * gap + (size_t)seg;
+                row_off = calloc((size_t)m, sizeof *row_off);
+                for (int32_t i = 0; i < m; i++) row_off[i] = rint_(0, (int32_t)(a_words - (size_t)(nseg - 1) * gap - seg));
+            }
+            uint64_t *a = calloc(a_words, 8), *w = calloc((size_t)n * kw, 8);
+            for (size_t k = 0; k < a_words; k++) a[k] = rnd();
+            if (!seg_rows) /* plain rows: zero past mw */
+                for (int32_t i = 0; i < m; i++)
+                    for (int32_t c = mw; c < (int32_t)lda * 64; c++) a[i * lda + c / 64] &= ~(1ull << (c % 64));
             for (int32_t j = 0; j < n; j++)
                 for (int32_t c = 0; c < mw; c++)
                     if (rnd() & 1) w[j * kw + c / 64] |= 1ull << (c % 64);
-            int32_t *acc = calloc((size_t)m * n, 4), *acc2 = calloc((size_t)m * n, 4);
-            uint64_t *wp = calloc(vars[vi].k.xnor_pack_words(n, kw) + 1, 8);
-            vars[vi].k.xnor_pack(n, kw, w, kw, wp);
-            vars[vi].k.xnor_gemm(m, n, kw, a, kw, wp, mw, acc, n);
-            free(wp);
-            vars[vi].k.fixed_gemm(m, n, mw, x, mw, w, kw, acc2, n);
+            /* naive agreement counts */
+            int32_t *want = calloc((size_t)m * n, 4);
             for (int32_t i = 0; i < m; i++)
                 for (int32_t j = 0; j < n; j++) {
-                    int32_t agree = 0, dot = 0;
+                    int32_t agree = 0;
                     for (int32_t c = 0; c < mw; c++) {
-                        int ab = (a[i * kw + c / 64] >> (c % 64)) & 1, wb = (w[j * kw + c / 64] >> (c % 64)) & 1;
-                        agree += ab == wb;
-                        dot += wb ? x[i * mw + c] : -x[i * mw + c];
+                        int32_t k = c / 64;
+                        size_t word = seg_rows ? (size_t)row_off[i] + (size_t)(k / seg) * gap + k % seg : i * lda + k;
+                        agree += ((a[word] >> (c % 64)) & 1) == ((w[j * kw + k] >> (c % 64)) & 1);
                     }
-                    if (acc[i * n + j] != agree)
-                        fail_msg("%s xnor_gemm m=%d n=%d mw=%d: element (%d,%d) = %d, naive %d", vars[vi].k.isa, m, n,
-                                 mw, i, j, acc[i * n + j], agree);
-                    if (acc2[i * n + j] != dot)
-                        fail_msg("%s fixed_gemm m=%d n=%d k=%d: element (%d,%d) = %d, naive %d", vars[vi].k.isa, m, n,
-                                 mw, i, j, acc2[i * n + j], dot);
+                    want[i * n + j] = agree;
                 }
-            /* threshold_pack on those accumulators against random thresholds */
-            int32_t wpp = (n + 63) / 64, *thr = calloc((size_t)n, 4);
-            uint64_t *bits = calloc((size_t)m * wpp, 8);
+            uint64_t *wp = calloc(K->xnor_pack_words(n, kw) + 1, 8);
+            K->xnor_pack(n, kw, w, kw, wp);
+            struct bnn_rows rows = {a, lda, row_off, seg, gap};
+            int32_t *acc = calloc((size_t)m * n, 4), wpp = (n + 63) / 64, *thr = calloc((size_t)n, 4);
+            K->xnor_gemm(m, n, kw, mw, &rows, wp, &(struct bnn_gemm_out){.acc = acc, .ldc = (size_t)n});
+            for (int32_t i = 0; i < m; i++)
+                for (int32_t j = 0; j < n; j++)
+                    if (acc[i * n + j] != want[i * n + j])
+                        fail_msg("%s xnor_gemm m=%d n=%d mw=%d seg=%d gap=%d: element (%d,%d) = %d, naive %d", K->isa, m, n,
+                                 mw, seg, gap, i, j, acc[i * n + j], want[i * n + j]);
+            /* fused thresholds, and threshold_pack on the same accumulators */
             for (int32_t j = 0; j < n; j++) thr[j] = rint_(-5, mw + 5);
-            vars[vi].k.threshold_pack(m, n, acc, n, thr, bits, wpp);
+            uint64_t *bits = calloc((size_t)m * wpp + 1, 8), *bits2 = calloc((size_t)m * wpp, 8);
+            for (int32_t k = 0; k < m * wpp; k++) bits[k] = ~0ull; /* every bit must be written */
+            K->xnor_gemm(m, n, kw, mw, &rows, wp, &(struct bnn_gemm_out){.thr = thr, .bits = bits, .ldo = (size_t)wpp});
+            K->threshold_pack(m, n, acc, n, thr, bits2, wpp);
             for (int32_t i = 0; i < m; i++)
                 for (int32_t j = 0; j < wpp * 64; j++) {
-                    int got = (bits[i * wpp + j / 64] >> (j % 64)) & 1, want = j < n && acc[i * n + j] >= thr[j];
-                    if (got != want)
-                        fail_msg("%s threshold_pack m=%d n=%d: element (%d,%d) = %d, naive %d (acc %d, T %d)", vars[vi].k.isa,
-                                 m, n, i, j, got, want, j < n ? acc[i * n + j] : 0, j < n ? thr[j] : 0);
+                    int fused = (bits[i * wpp + j / 64] >> (j % 64)) & 1, packed = (bits2[i * wpp + j / 64] >> (j % 64)) & 1;
+                    int ok = j < n && want[i * n + j] >= thr[j];
+                    if (fused != ok || packed != ok)
+                        fail_msg("%s xnor_gemm+threshold m=%d n=%d: element (%d,%d) = %d (threshold_pack %d), naive %d (acc %d, T %d)",
+                                 K->isa, m, n, i, j, fused, packed, ok, j < n ? want[i * n + j] : 0, j < n ? thr[j] : 0);
                 }
-            free(thr), free(bits);
-            free(a), free(w), free(x), free(acc), free(acc2);
+            free(wp), free(want), free(acc), free(bits), free(bits2), free(row_off);
+
+            /* byte codes (u8_gemm) and int32 codes (fixed_gemm) against the same weights */
+            if (!seg_rows) {
+                size_t ldb = bnn_u8_row_bytes(mw) + 4 * (size_t)rint_(0, 2);
+                uint8_t *x8 = calloc((size_t)m * ldb, 1);
+                int32_t *x = calloc((size_t)m * mw, 4);
+                for (size_t k = 0; k < (size_t)m * ldb; k++) x8[k] = (uint8_t)rnd(); /* bytes past mw too */
+                for (int32_t i = 0; i < m; i++)
+                    for (int32_t c = 0; c < mw; c++) x[i * mw + c] = x8[i * ldb + c] - 128;
+                int32_t *dot = calloc((size_t)m * n, 4), *udot = calloc((size_t)m * n, 4);
+                for (int32_t i = 0; i < m; i++)
+                    for (int32_t j = 0; j < n; j++)
+                        for (int32_t c = 0; c < mw; c++) {
+                            int wb = (w[j * kw + c / 64] >> (c % 64)) & 1;
+                            dot[i * n + j] += wb ? x[i * mw + c] : -x[i * mw + c];
+                            udot[i * n + j] += wb ? x8[i * ldb + c] : -x8[i * ldb + c];
+                        }
+                int8_t *w8 = calloc(K->u8_pack_bytes(n, mw) + 64, 1);
+                K->u8_pack(n, mw, w, kw, w8);
+                K->u8_gemm(m, n, mw, x8, ldb, w8, &(struct bnn_gemm_out){.acc = acc = calloc((size_t)m * n, 4), .ldc = (size_t)n});
+                int32_t *acc2 = calloc((size_t)m * n, 4);
+                K->fixed_gemm(m, n, mw, x, mw, w, kw, acc2, n);
+                for (int32_t j = 0; j < n; j++) thr[j] = udot[j] + rint_(-40, 40);
+                bits = calloc((size_t)m * wpp, 8);
+                for (int32_t k = 0; k < m * wpp; k++) bits[k] = ~0ull;
+                K->u8_gemm(m, n, mw, x8, ldb, w8, &(struct bnn_gemm_out){.thr = thr, .bits = bits, .ldo = (size_t)wpp});
+                for (int32_t i = 0; i < m; i++)
+                    for (int32_t j = 0; j < wpp * 64; j++) {
+                        if (j < n && acc[i * n + j] != udot[i * n + j])
+                            fail_msg("%s u8_gemm m=%d n=%d k=%d: element (%d,%d) = %d, naive %d", K->isa, m, n, mw, i, j,
+                                     acc[i * n + j], udot[i * n + j]);
+                        if (j < n && acc2[i * n + j] != dot[i * n + j])
+                            fail_msg("%s fixed_gemm m=%d n=%d k=%d: element (%d,%d) = %d, naive %d", K->isa, m, n, mw, i, j,
+                                     acc2[i * n + j], dot[i * n + j]);
+                        int got = (bits[i * wpp + j / 64] >> (j % 64)) & 1, ok = j < n && udot[i * n + j] >= thr[j];
+                        if (got != ok)
+                            fail_msg("%s u8_gemm+threshold m=%d n=%d: element (%d,%d) = %d, naive %d (acc %d, T %d)", K->isa,
+                                     m, n, i, j, got, ok, j < n ? udot[i * n + j] : 0, j < n ? thr[j] : 0);
+                    }
+                free(x8), free(x), free(dot), free(udot), free(w8), free(acc), free(acc2), free(bits);
+            }
+            free(thr), free(a), free(w);
+        }
+        /* binarize: every length around the vector widths, every kind of threshold */
+        for (int32_t len = 1; len <= 300; len += len < 70 ? 1 : 37) {
+            uint8_t px[300];
+            uint64_t out[5];
+            for (int32_t i = 0; i < len; i++) px[i] = (uint8_t)rnd();
+            int32_t th = len % 3 == 0 ? 1 : len % 3 == 1 ? 255 : rint_(1, 255);
+            memset(out, 0xff, sizeof out);
+            K->binarize(len, px, th, out);
+            for (int32_t i = 0; i < (len + 63) / 64 * 64; i++) {
+                int got = (out[i / 64] >> (i % 64)) & 1, ok = i < len && px[i] >= th;
+                if (got != ok) fail_msg("%s binarize n=%d t=%d: bit %d = %d, naive %d", K->isa, len, th, i, got, ok);
+            }
         }
     }
 }

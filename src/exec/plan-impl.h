@@ -5,16 +5,44 @@
 #include "bnnsim/exec.h"
 #include "kernels/kernels.h"
 
+/* How a matrix layer computes (REF engine). */
+enum bnn_path {
+    BNN_PATH_XNOR = 1, /* binary inputs: XNOR-popcount */
+    BNN_PATH_U8,       /* codes of 8 bits or fewer: bytes x +-1 (VNNI where the CPU has it) */
+    BNN_PATH_INT,      /* wider codes: int32 x +-1 */
+};
+
+/* Layout of the input layer's map in a workspace. */
+enum bnn_form {
+    BNN_FORM_WORDS = 0, /* the usual: int32 codes, or ceil(C/64) words per pixel */
+    BNN_FORM_U8,        /* bytes: code + the consumer's u8_off */
+    BNN_FORM_FLAT,      /* one channel of bits packed flat, in_pad filled: the FC consumer's row */
+};
+
 /* Per-layer data fixed at plan time. */
 struct bnn_plan_layer {
     int32_t kw;          /* words per matrix row (ceil(mw / 64)) */
+    int32_t path;        /* enum bnn_path (matrix layers, REF) */
     uint64_t *wpacked;   /* REF: mh x kw, bit c of row r = weight (1 = +1) */
-    uint64_t *wxnor;     /* REF, binary inputs: wpacked in the kernel variant's own layout */
+    uint64_t *wxnor;     /* XNOR: wpacked in the kernel variant's own layout */
+    int8_t *wu8;         /* U8: the weights in the variant's own layout */
     float *wfloat;       /* FLOAT: mh x mw of +-1 */
     int32_t wpp;         /* words per output pixel (BITS outputs) */
     int32_t shift_t, shift_a; /* threshold compare: T << shift_t <= acc << shift_a */
     int32_t *thr_acc;    /* REF, one threshold per row: the same rule as acc >= thr_acc[r] */
+    /* XNOR without im2col: rows read from the input map (FC: one per image;
+     * conv: row_off per output pixel, runs of seg words seg_gap apart). */
+    int32_t direct;
+    int32_t *row_off;
+    int32_t seg, seg_gap;
+    /* U8: codes + u8_off are unsigned bytes; the kernel's sum exceeds the
+     * true one by u8_corr[r] = u8_off * sum of row r's weights; thr_u8 =
+     * thr_acc + u8_corr. Rows of u8_lda bytes. */
+    int32_t u8_off, *u8_corr, *thr_u8;
+    size_t u8_lda;
+    int32_t form;        /* INPUT: enum bnn_form */
     int32_t *qlut;       /* INPUT: bnn__quantize_pixel for each of the 256 pixel values */
+    uint8_t *qlut8;      /* INPUT, BNN_FORM_U8: qlut + u8_off */
     size_t img_bytes;    /* one image's output in a workspace (images of a group follow each other) */
 };
 
@@ -33,6 +61,7 @@ struct bnn_plan {
     int32_t threads, n_ws, last_ws, last_b, have_last;
     int32_t group;  /* images run together per thread: FC layers do one GEMM for all of them */
     int32_t lm; /* last matrix layer */
+    int32_t intra; /* this run: one group, so layers split their rows across threads */
     struct bnn_plan_layer *pl;
     struct bnn_ws *ws;
 };

@@ -59,6 +59,11 @@ void bnn_plan_free(struct bnn_plan *p)
         free(p->pl[i].thr_acc);
         free(p->pl[i].wxnor);
         free(p->pl[i].qlut);
+        free(p->pl[i].qlut8);
+        free(p->pl[i].wu8);
+        free(p->pl[i].u8_corr);
+        free(p->pl[i].thr_u8);
+        free(p->pl[i].row_off);
     }
     free(p->ws);
     free(p->pl);
@@ -101,10 +106,6 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
             for (int32_t r = 0; r < L->mh; r++)
                 for (int32_t c = 0; c < L->mw; c++)
                     if (L->weights[(size_t)r * L->mw + c]) bnn__set_bit(q->wpacked + (size_t)r * q->kw, c, 1);
-            if (L->in_type == BNN_VT_BITS) { /* once, in the layout the kernel reads */
-                if (!(q->wxnor = bnn__calloc(p->kern->xnor_pack_words(L->mh, q->kw) + 1, 8))) goto fail;
-                p->kern->xnor_pack(L->mh, q->kw, q->wpacked, (size_t)q->kw, q->wxnor);
-            }
             if (L->act == BNN_ACT_THRESHOLD && L->n_thr == 1) {
                 /* the smallest acc that passes T << st <= acc << sa, clamped: |acc| stays far below 2^31 */
                 if (!(q->thr_acc = bnn__calloc((size_t)L->mh, sizeof *q->thr_acc))) goto fail;
@@ -114,9 +115,64 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
                     q->thr_acc[r] = c > INT32_MAX ? INT32_MAX : c < -INT32_MAX ? -INT32_MAX : (int32_t)c;
                 }
             }
-            size_t per_px = L->in_type == BNN_VT_BITS ? (size_t)q->kw * 8 : (size_t)L->mw * 4;
+            const struct bnn_layer *P = &net->layers[i - 1];
+            const int32_t u8_off = P->kind == BNN_LAYER_INPUT && P->input.is_signed ? 128 : 0;
+            size_t per_px;
+            if (L->in_type == BNN_VT_BITS) { /* weights once, in the layout the kernel reads */
+                q->path = BNN_PATH_XNOR;
+                if (!(q->wxnor = bnn__calloc(p->kern->xnor_pack_words(L->mh, q->kw) + 1, 8))) goto fail;
+                p->kern->xnor_pack(L->mh, q->kw, q->wpacked, (size_t)q->kw, q->wxnor);
+                q->seg = q->kw;
+                if (L->kind == BNN_LAYER_FC && L->in_pad == 0 && L->in.c % 64 == 0) {
+                    q->direct = 1; /* the map's words are the row */
+                } else if (L->kind == BNN_LAYER_FC && P->kind == BNN_LAYER_INPUT && P->out.c == 1) {
+                    q->direct = 1; /* the input layer packs the row itself */
+                    p->pl[i - 1].form = BNN_FORM_FLAT;
+                } else if (L->kind == BNN_LAYER_CONV && L->in.c % 64 == 0 && L->pad == 0) {
+                    const int32_t in_wpp = (int32_t)bnn__words(L->in.c);
+                    q->direct = 1;
+                    q->seg = L->kernel * in_wpp;
+                    q->seg_gap = L->in.w * in_wpp;
+                    if (!(q->row_off = bnn__calloc(pixels, sizeof *q->row_off))) goto fail;
+                    for (int32_t oy = 0; oy < L->out.h; oy++)
+                        for (int32_t ox = 0; ox < L->out.w; ox++)
+                            q->row_off[oy * L->out.w + ox] = (oy * L->stride * L->in.w + ox * L->stride) * in_wpp;
+                }
+                per_px = q->direct ? 0 : (size_t)q->kw * 8;
+            } else if (P->kind == BNN_LAYER_INPUT && P->input.bits <= 8 &&
+                       (L->kind == BNN_LAYER_FC || L->pad == 0 ||
+                        (L->pad_value + u8_off >= 0 && L->pad_value + u8_off < 256))) {
+                /* codes of 8 bits or fewer, shifted to unsigned bytes for the byte kernels */
+                q->path = BNN_PATH_U8;
+                q->u8_off = u8_off;
+                q->u8_lda = bnn_u8_row_bytes(L->mw);
+                if (!(q->wu8 = bnn__calloc(p->kern->u8_pack_bytes(L->mh, L->mw) + 64, 1)) ||
+                    !(q->u8_corr = bnn__calloc((size_t)L->mh, sizeof *q->u8_corr)))
+                    goto fail;
+                p->kern->u8_pack(L->mh, L->mw, q->wpacked, (size_t)q->kw, q->wu8);
+                for (int32_t r = 0; r < L->mh; r++) {
+                    int32_t sum = 0;
+                    for (int32_t c = 0; c < L->mw; c++) sum += L->weights[(size_t)r * L->mw + c] ? 1 : -1;
+                    q->u8_corr[r] = q->u8_off * sum;
+                }
+                if (q->thr_acc) {
+                    if (!(q->thr_u8 = bnn__calloc((size_t)L->mh, sizeof *q->thr_u8))) goto fail;
+                    for (int32_t r = 0; r < L->mh; r++) {
+                        int64_t t = (int64_t)q->thr_acc[r] + q->u8_corr[r];
+                        q->thr_u8[r] = t > INT32_MAX ? INT32_MAX : t < -INT32_MAX ? -INT32_MAX : (int32_t)t;
+                    }
+                }
+                struct bnn_plan_layer *qi = &p->pl[i - 1];
+                qi->form = BNN_FORM_U8;
+                if (!(qi->qlut8 = bnn__calloc(256, 1))) goto fail;
+                for (int v = 0; v < 256; v++) qi->qlut8[v] = (uint8_t)(qi->qlut[v] + q->u8_off);
+                per_px = q->u8_lda;
+            } else {
+                q->path = BNN_PATH_INT;
+                per_px = (size_t)L->mw * 4;
+            }
             size_t rows = L->kind == BNN_LAYER_FC ? (size_t)p->group : pixels; /* FC: one row per image of a group */
-            cols_max = BNN_MAX(cols_max, rows * per_px);
+            cols_max = BNN_MAX(cols_max, rows * per_px + 64); /* 64: room for 16-byte copies past a row */
             acc_max = BNN_MAX(acc_max, rows * (size_t)L->mh * 4);
         } else {
             if (L->in_type == BNN_VT_INT) {
@@ -149,10 +205,12 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
             const struct bnn_layer *L = &net->layers[i];
             size_t px = (size_t)L->out.h * L->out.w, bytes;
             if (p->engine == BNN_ENGINE_FLOAT) bytes = px * (size_t)L->out.c * sizeof(float);
+            else if (p->pl[i].form == BNN_FORM_U8) bytes = px * (size_t)L->out.c;
+            else if (p->pl[i].form == BNN_FORM_FLAT) bytes = (size_t)p->pl[i + 1].kw * 8;
             else if (L->out_type == BNN_VT_BITS) bytes = px * (size_t)p->pl[i].wpp * 8;
             else bytes = px * (size_t)L->out.c * 4;
             p->pl[i].img_bytes = bytes;
-            if (!(ws->out[i] = bnn__calloc(bytes * (size_t)p->group, 1))) goto fail;
+            if (!(ws->out[i] = bnn__calloc(bytes * (size_t)p->group + 64, 1))) goto fail; /* 64: see cols */
         }
         if (!(ws->cols = bnn__calloc(cols_max, 1)) || !(ws->acc = bnn__calloc(acc_max, 1))) goto fail;
         if (!(ws->scores = bnn__calloc((size_t)bnn_plan_n_scores(p), 4))) goto fail;
@@ -164,10 +222,11 @@ fail:
     return st;
 }
 
-enum bnn_status bnn_plan_run(struct bnn_plan *p, const uint8_t *pixels, int32_t n, int32_t *scores,
-                             struct bnn_result *results)
+/* Images i0..i0+nb-1 on thread t's workspace: the layers, then scores and
+ * label select per image. */
+static void run_group(struct bnn_plan *p, int t, const uint8_t *pixels, int32_t i0, int32_t nb, int32_t *scores,
+                      struct bnn_result *results)
 {
-    if (n < 0 || (n && !pixels)) return bnn_error(BNN_ERR_INVALID_ARG, "bnn_plan_run: no pixels");
     const struct bnn_net *net = p->net;
     const struct bnn_shape in = net->layers[0].out;
     const size_t img = (size_t)in.h * in.w * in.c;
@@ -175,62 +234,75 @@ enum bnn_status bnn_plan_run(struct bnn_plan *p, const uint8_t *pixels, int32_t 
     const struct bnn_layer *LS = net->layers[net->n_layers - 1].kind == BNN_LAYER_LABELSELECT
                                      ? &net->layers[net->n_layers - 1] : NULL;
     const int32_t top_k = LS ? LS->top_k : 1;
-    int32_t last_ws = 0;
+    struct bnn_ws *ws = &p->ws[t];
+    if (p->engine == BNN_ENGINE_FLOAT) bnn__run_float(p, ws, pixels + (size_t)i0 * img);
+    else bnn__run_ref(p, ws, pixels + (size_t)i0 * img, nb);
 
+    for (int32_t b = 0; b < nb; b++) {
+        const int32_t i = i0 + b;
+        const char *lm_out = (const char *)ws->out[p->lm] + (size_t)b * p->pl[p->lm].img_bytes;
+        /* Scores: every row of the last matrix layer, as integers. */
+        int32_t *sc = ws->scores;
+        for (int32_t r = 0; r < ns; r++) {
+            int32_t v;
+            if (p->engine == BNN_ENGINE_FLOAT) {
+                float f = ((const float *)lm_out)[r];
+                v = net->layers[p->lm].out_type == BNN_VT_BITS ? f > 0 : (int32_t)f;
+            } else if (net->layers[p->lm].out_type == BNN_VT_BITS) {
+                v = bnn__get_bit((const uint64_t *)lm_out, r);
+            } else {
+                v = ((const int32_t *)lm_out)[r];
+            }
+            sc[r] = v;
+        }
+        if (scores) memcpy(scores + (size_t)i * ns, sc, (size_t)ns * sizeof *sc);
+        /* Label select: top-k of the class rows, ties to the lower index. */
+        struct bnn_result res = {.top_k = top_k};
+        for (int32_t k = 0; k < top_k; k++) {
+            int32_t best = -1;
+            for (int32_t c = 0; c < net->n_classes; c++) {
+                int taken = 0;
+                for (int32_t j = 0; j < k; j++) taken |= res.top[j] == c;
+                if (!taken && (best < 0 || sc[c] > sc[best])) best = c;
+            }
+            res.top[k] = best;
+        }
+        res.class_index = res.top[0];
+        if (LS) {
+            char *o = (char *)ws->out[net->n_layers - 1] + (size_t)b * p->pl[net->n_layers - 1].img_bytes;
+            for (int32_t k = 0; k < top_k; k++) {
+                if (p->engine == BNN_ENGINE_FLOAT) ((float *)o)[k] = (float)res.top[k];
+                else ((int32_t *)o)[k] = res.top[k];
+            }
+        }
+        if (results) results[i] = res;
+    }
+}
+
+enum bnn_status bnn_plan_run(struct bnn_plan *p, const uint8_t *pixels, int32_t n, int32_t *scores,
+                             struct bnn_result *results)
+{
+    if (n < 0 || (n && !pixels)) return bnn_error(BNN_ERR_INVALID_ARG, "bnn_plan_run: no pixels");
     /* groups of images per thread: small enough that every thread gets work */
     int32_t group = p->group;
     if (n < group * p->n_ws) group = (n + p->n_ws - 1) / (p->n_ws ? p->n_ws : 1);
     if (group < 1) group = 1;
     const int32_t n_groups = (n + group - 1) / group;
-    int32_t last_b = 0;
-
-#pragma omp parallel for schedule(dynamic, 1) num_threads(p->n_ws) if (n_groups > 1)
-    for (int32_t g = 0; g < n_groups; g++) {
-        int t = omp_get_thread_num();
-        struct bnn_ws *ws = &p->ws[t];
-        const int32_t i0 = g * group, nb = n - i0 < group ? n - i0 : group;
-        if (p->engine == BNN_ENGINE_FLOAT) bnn__run_float(p, ws, pixels + (size_t)i0 * img);
-        else bnn__run_ref(p, ws, pixels + (size_t)i0 * img, nb);
-        if (i0 + nb == n) last_ws = t, last_b = nb - 1;
-
-        for (int32_t b = 0; b < nb; b++) {
-            const int32_t i = i0 + b;
-            const char *lm_out = (const char *)ws->out[p->lm] + (size_t)b * p->pl[p->lm].img_bytes;
-            /* Scores: every row of the last matrix layer, as integers. */
-            int32_t *sc = ws->scores;
-            for (int32_t r = 0; r < ns; r++) {
-                int32_t v;
-                if (p->engine == BNN_ENGINE_FLOAT) {
-                    float f = ((const float *)lm_out)[r];
-                    v = net->layers[p->lm].out_type == BNN_VT_BITS ? f > 0 : (int32_t)f;
-                } else if (net->layers[p->lm].out_type == BNN_VT_BITS) {
-                    v = bnn__get_bit((const uint64_t *)lm_out, r);
-                } else {
-                    v = ((const int32_t *)lm_out)[r];
-                }
-                sc[r] = v;
-            }
-            if (scores) memcpy(scores + (size_t)i * ns, sc, (size_t)ns * sizeof *sc);
-            /* Label select: top-k of the class rows, ties to the lower index. */
-            struct bnn_result res = {.top_k = top_k};
-            for (int32_t k = 0; k < top_k; k++) {
-                int32_t best = -1;
-                for (int32_t c = 0; c < net->n_classes; c++) {
-                    int taken = 0;
-                    for (int32_t j = 0; j < k; j++) taken |= res.top[j] == c;
-                    if (!taken && (best < 0 || sc[c] > sc[best])) best = c;
-                }
-                res.top[k] = best;
-            }
-            res.class_index = res.top[0];
-            if (LS) {
-                char *o = (char *)ws->out[net->n_layers - 1] + (size_t)b * p->pl[net->n_layers - 1].img_bytes;
-                for (int32_t k = 0; k < top_k; k++) {
-                    if (p->engine == BNN_ENGINE_FLOAT) ((float *)o)[k] = (float)res.top[k];
-                    else ((int32_t *)o)[k] = res.top[k];
-                }
-            }
-            if (results) results[i] = res;
+    int32_t last_ws = 0, last_b = 0;
+    /* One group: its layers share the threads instead. Called outside any
+     * parallel construct so those regions reuse libgomp's thread pool (a
+     * region nested in another, even an inactive one, starts new threads). */
+    p->intra = n_groups == 1 && p->n_ws > 1 && p->engine == BNN_ENGINE_REF;
+    if (n_groups == 1) {
+        run_group(p, 0, pixels, 0, n, scores, results);
+        last_b = n - 1;
+    } else {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(p->n_ws)
+        for (int32_t g = 0; g < n_groups; g++) {
+            const int t = omp_get_thread_num();
+            const int32_t i0 = g * group, nb = n - i0 < group ? n - i0 : group;
+            run_group(p, t, pixels, i0, nb, scores, results);
+            if (i0 + nb == n) last_ws = t, last_b = nb - 1;
         }
     }
     p->last_b = last_b;
@@ -246,6 +318,14 @@ enum bnn_status bnn_plan_layer_output(const struct bnn_plan *p, int32_t layer, i
     const struct bnn_layer *L = &p->net->layers[layer];
     const void *buf = (const char *)p->ws[p->last_ws].out[layer] + (size_t)p->last_b * p->pl[layer].img_bytes;
     size_t px = (size_t)L->out.h * L->out.w;
+    if (p->pl[layer].form == BNN_FORM_FLAT) {
+        for (size_t i = 0; i < px; i++) values[i] = bnn__get_bit(buf, (int64_t)i);
+        return BNN_OK;
+    }
+    if (p->pl[layer].form == BNN_FORM_U8) {
+        for (size_t k = 0; k < px * (size_t)L->out.c; k++) values[k] = ((const uint8_t *)buf)[k] - p->pl[layer + 1].u8_off;
+        return BNN_OK;
+    }
     for (size_t i = 0; i < px; i++)
         for (int32_t c = 0; c < L->out.c; c++) {
             size_t k = i * (size_t)L->out.c + (size_t)c;

@@ -1,16 +1,31 @@
 /* The reference engine: packed words, XNOR-popcount, exact integers.
  * Feature maps are HWC with each pixel's channels in ceil(C/64) words. */
+#include <omp.h>
+
 #include "core/util.h"
 #include "exec/plan-impl.h"
 
-static void run_input(const struct bnn_layer *L, const struct bnn_plan_layer *q, const uint8_t *px, void *out)
+static void run_input(const struct bnn_plan *p, const struct bnn_layer *L, const struct bnn_plan_layer *q,
+                      const uint8_t *px, void *out)
 {
     size_t n = (size_t)L->out.h * L->out.w;
     int32_t c = L->out.c;
     const int32_t *lut = q->qlut;
-    if (L->out_type == BNN_VT_BITS && c == 1) { /* one word per pixel holding one bit */
+    if (q->form == BNN_FORM_FLAT) { /* the FC consumer's row: pixels packed flat, then its in_pad columns */
+        const struct bnn_layer *F = L + 1;
         uint64_t *o = out;
-        for (size_t i = 0; i < n; i++) o[i] = (uint64_t)lut[px[i]];
+        const int32_t t = L->input.binarize_threshold;
+        if (L->input.kind == BNN_INPUT_BINARY && t > 0 && t < 256) {
+            p->kern->binarize((int32_t)n, px, t, o);
+        } else {
+            memset(o, 0, (n + 63) / 64 * 8);
+            for (size_t i = 0; i < n; i++) o[i / 64] |= (uint64_t)(lut[px[i]] & 1) << (i % 64);
+        }
+        for (size_t w = (n + 63) / 64; w < (size_t)bnn__words(F->mw); w++) o[w] = 0;
+        bnn__bits_fill(o, (int64_t)n, F->in_pad, F->in_pad_value);
+    } else if (q->form == BNN_FORM_U8) {
+        uint8_t *o = out;
+        for (size_t i = 0; i < n * (size_t)c; i++) o[i] = q->qlut8[px[i]];
     } else if (L->out_type == BNN_VT_BITS) {
         uint64_t *o = out;
         memset(o, 0, n * (size_t)q->wpp * 8);
@@ -23,126 +38,187 @@ static void run_input(const struct bnn_layer *L, const struct bnn_plan_layer *q,
     }
 }
 
-/* Gathers the matrix rows (one per output pixel) into cols. */
-static void im2col_bits(const struct bnn_layer *L, int32_t kw, int32_t in_wpp, const uint64_t *in, uint64_t *cols)
+/* Gathers the matrix rows of output pixels r0..r1-1 (conv) or the one row
+ * of an image (FC) into cols, kw words each. */
+static void im2col_bits(const struct bnn_layer *L, int32_t kw, int32_t in_wpp, const uint64_t *in, uint64_t *cols,
+                        int32_t r0, int32_t r1)
 {
     const int32_t C = L->in.c;
-    if (C % 64 == 0 && L->pad == 0 && (L->kind == BNN_LAYER_FC ? L->in_pad == 0 : 1)) {
-        /* whole words: an FC input is the map itself; a window row is K pixels
-         * of C/64 words each, contiguous in the HWC map */
-        if (L->kind == BNN_LAYER_FC) {
-            memcpy(cols, in, (size_t)L->in.h * L->in.w * in_wpp * 8);
-            return;
-        }
-        const int32_t K = L->kernel, run = K * in_wpp;
-        for (int32_t oy = 0; oy < L->out.h; oy++)
-            for (int32_t ox = 0; ox < L->out.w; ox++) {
-                uint64_t *row = cols + ((size_t)oy * L->out.w + ox) * kw;
-                for (int32_t ky = 0; ky < K; ky++) {
-                    const uint64_t *src = in + ((size_t)(oy * L->stride + ky) * L->in.w + ox * L->stride) * in_wpp;
-                    for (int32_t k = 0; k < run; k++) row[ky * run + k] = src[k];
-                }
-            }
-        return;
-    }
-    if (L->kind == BNN_LAYER_FC && C == 1) { /* one bit per pixel word: gather them */
-        memset(cols, 0, (size_t)kw * 8);
-        const int32_t px = L->in.h * L->in.w;
-        for (int32_t i = 0; i < px; i++) cols[i >> 6] |= (in[(size_t)i * in_wpp] & 1) << (i & 63);
-        bnn__bits_fill(cols, px, L->in_pad, L->in_pad_value);
-        return;
-    }
     if (L->kind == BNN_LAYER_FC) {
         memset(cols, 0, (size_t)kw * 8);
         int64_t o = 0;
-        for (int32_t i = 0; i < L->in.h * L->in.w; i++, o += C) bnn__bits_copy(cols, o, in + (size_t)i * in_wpp, 0, C);
+        if (C == 1) { /* one bit per pixel word: gather them */
+            const int32_t px = L->in.h * L->in.w;
+            for (int32_t i = 0; i < px; i++) cols[i >> 6] |= (in[(size_t)i * in_wpp] & 1) << (i & 63);
+            o = px;
+        } else {
+            for (int32_t i = 0; i < L->in.h * L->in.w; i++, o += C) bnn__bits_copy(cols, o, in + (size_t)i * in_wpp, 0, C);
+        }
         bnn__bits_fill(cols, o, L->in_pad, L->in_pad_value);
         return;
     }
-    for (int32_t oy = 0; oy < L->out.h; oy++)
-        for (int32_t ox = 0; ox < L->out.w; ox++) {
-            uint64_t *row = cols + ((size_t)oy * L->out.w + ox) * kw;
-            memset(row, 0, (size_t)kw * 8);
-            for (int32_t ky = 0; ky < L->kernel; ky++)
-                for (int32_t kx = 0; kx < L->kernel; kx++) {
-                    int32_t iy = oy * L->stride + ky - L->pad, ix = ox * L->stride + kx - L->pad;
-                    int64_t o = (int64_t)(ky * L->kernel + kx) * C;
-                    if (iy < 0 || ix < 0 || iy >= L->in.h || ix >= L->in.w) bnn__bits_fill(row, o, C, L->pad_value);
-                    else bnn__bits_copy(row, o, in + ((size_t)iy * L->in.w + ix) * in_wpp, 0, C);
-                }
-        }
+    for (int32_t r = r0; r < r1; r++) {
+        const int32_t oy = r / L->out.w, ox = r % L->out.w;
+        uint64_t *row = cols + (size_t)(r - r0) * kw;
+        memset(row, 0, (size_t)kw * 8);
+        for (int32_t ky = 0; ky < L->kernel; ky++)
+            for (int32_t kx = 0; kx < L->kernel; kx++) {
+                int32_t iy = oy * L->stride + ky - L->pad, ix = ox * L->stride + kx - L->pad;
+                int64_t o = (int64_t)(ky * L->kernel + kx) * C;
+                if (iy < 0 || ix < 0 || iy >= L->in.h || ix >= L->in.w) bnn__bits_fill(row, o, C, L->pad_value);
+                else bnn__bits_copy(row, o, in + ((size_t)iy * L->in.w + ix) * in_wpp, 0, C);
+            }
+    }
 }
 
-static void im2col_int(const struct bnn_layer *L, const int32_t *in, int32_t *cols)
+/* The same for byte codes: rows of lda bytes; the bytes past mw in a row are
+ * left as they fall (the kernels give them zero weight). Maps and cols have
+ * 64 bytes of room at the end for the 16-byte copies. */
+static void im2col_u8(const struct bnn_layer *L, size_t lda, int32_t off, const uint8_t *in, uint8_t *cols, int32_t r0,
+                      int32_t r1)
+{
+    const int32_t C = L->in.c, K = L->kernel, run = K * C;
+    if (L->kind == BNN_LAYER_FC) {
+        memcpy(cols, in, (size_t)L->mw);
+        return;
+    }
+    for (int32_t r = r0; r < r1; r++) {
+        const int32_t oy = r / L->out.w, ox = r % L->out.w;
+        uint8_t *row = cols + (size_t)(r - r0) * lda;
+        for (int32_t ky = 0; ky < K; ky++) {
+            const int32_t iy = oy * L->stride + ky - L->pad, ix0 = ox * L->stride - L->pad;
+            uint8_t *dst = row + (size_t)ky * run;
+            if (iy >= 0 && iy < L->in.h && ix0 >= 0 && ix0 + K <= L->in.w) { /* a whole kernel row inside the map */
+                const uint8_t *src = in + ((size_t)iy * L->in.w + ix0) * C;
+                if (run <= 16) memcpy(dst, src, 16); /* later writes fix what spills over */
+                else memcpy(dst, src, (size_t)run);
+                continue;
+            }
+            for (int32_t kx = 0; kx < K; kx++) {
+                const int32_t ix = ix0 + kx;
+                const int inside = iy >= 0 && ix >= 0 && iy < L->in.h && ix < L->in.w;
+                for (int32_t c = 0; c < C; c++)
+                    dst[kx * C + c] = inside ? in[((size_t)iy * L->in.w + ix) * C + c] : (uint8_t)(L->pad_value + off);
+            }
+        }
+    }
+}
+
+static void im2col_int(const struct bnn_layer *L, const int32_t *in, int32_t *cols, int32_t r0, int32_t r1)
 {
     const int32_t C = L->in.c;
     if (L->kind == BNN_LAYER_FC) {
         memcpy(cols, in, (size_t)L->mw * 4);
         return;
     }
-    for (int32_t oy = 0; oy < L->out.h; oy++)
-        for (int32_t ox = 0; ox < L->out.w; ox++) {
-            int32_t *row = cols + ((size_t)oy * L->out.w + ox) * L->mw;
-            for (int32_t ky = 0; ky < L->kernel; ky++)
-                for (int32_t kx = 0; kx < L->kernel; kx++) {
-                    int32_t iy = oy * L->stride + ky - L->pad, ix = ox * L->stride + kx - L->pad;
-                    int32_t *dst = row + (ky * L->kernel + kx) * C;
-                    if (iy < 0 || ix < 0 || iy >= L->in.h || ix >= L->in.w) {
-                        for (int32_t c = 0; c < C; c++) dst[c] = L->pad_value;
-                    } else { /* a few ints: a loop, not a call */
-                        const int32_t *src = in + ((size_t)iy * L->in.w + ix) * C;
-                        for (int32_t c = 0; c < C; c++) dst[c] = src[c];
-                    }
+    for (int32_t r = r0; r < r1; r++) {
+        const int32_t oy = r / L->out.w, ox = r % L->out.w;
+        int32_t *row = cols + (size_t)(r - r0) * L->mw;
+        for (int32_t ky = 0; ky < L->kernel; ky++)
+            for (int32_t kx = 0; kx < L->kernel; kx++) {
+                int32_t iy = oy * L->stride + ky - L->pad, ix = ox * L->stride + kx - L->pad;
+                int32_t *dst = row + (ky * L->kernel + kx) * C;
+                if (iy < 0 || ix < 0 || iy >= L->in.h || ix >= L->in.w) {
+                    for (int32_t c = 0; c < C; c++) dst[c] = L->pad_value;
+                } else { /* a few ints: a loop, not a call */
+                    const int32_t *src = in + ((size_t)iy * L->in.w + ix) * C;
+                    for (int32_t c = 0; c < C; c++) dst[c] = src[c];
                 }
-        }
+            }
+    }
 }
 
-/* One matrix layer for nb images: a conv image by image, an FC layer as one
- * GEMM with a row per image. Image b's maps sit at out[li] + b * img_bytes. */
-static void run_matrix(struct bnn_plan *p, int32_t li, struct bnn_ws *ws, int32_t nb)
+/* Rows r0..r1-1 of matrix layer li: output pixels of image b (conv), or
+ * images r0..r1-1 of the group, a row each (FC). Maps live in ws; cols and
+ * acc come from sw (another thread's workspace when rows are split). */
+static void matrix_rows(const struct bnn_plan *p, int32_t li, struct bnn_ws *ws, struct bnn_ws *sw, int32_t b, int32_t r0,
+                        int32_t r1)
 {
     const struct bnn_layer *L = &p->net->layers[li];
     const struct bnn_plan_layer *q = &p->pl[li], *qi = &p->pl[li - 1];
-    const int32_t fc = L->kind == BNN_LAYER_FC;
-    const int32_t pixels = L->out.h * L->out.w, rows = fc ? nb : pixels, reps = fc ? 1 : nb;
-    int32_t *acc = ws->acc;
-    for (int32_t b = 0; b < reps; b++) {
-        const int32_t m = fc ? nb : pixels;
-        if (L->in_type == BNN_VT_BITS) {
-            for (int32_t r = 0; r < (fc ? nb : 1); r++) {
-                const int32_t img = fc ? r : b;
-                im2col_bits(L, q->kw, qi->wpp, (const uint64_t *)((const char *)ws->out[li - 1] + (size_t)img * qi->img_bytes),
-                            (uint64_t *)ws->cols + (size_t)(fc ? r : 0) * q->kw);
-            }
-            p->kern->xnor_gemm(m, L->mh, q->kw, ws->cols, (size_t)q->kw, q->wxnor, L->mw, acc, (size_t)L->mh);
+    const int32_t fc = L->kind == BNN_LAYER_FC, m = r1 - r0, bits_out = L->out_type == BNN_VT_BITS;
+    const char *in = (const char *)ws->out[li - 1] + (fc ? (size_t)r0 : (size_t)b) * qi->img_bytes;
+    const size_t row_bytes = bits_out ? (size_t)q->wpp * 8 : (size_t)L->mh * 4;
+    char *out = (char *)ws->out[li] + (fc ? (size_t)r0 * q->img_bytes : (size_t)b * q->img_bytes + (size_t)r0 * row_bytes);
+    const int32_t *thr = q->path == BNN_PATH_U8 ? q->thr_u8 : q->thr_acc;
+    const int fused = bits_out && thr && q->path != BNN_PATH_INT;
+    const int raw = !bits_out && L->act == BNN_ACT_RAW;
+    struct bnn_gemm_out o = {.acc = raw ? (int32_t *)out : sw->acc, .ldc = (size_t)L->mh};
+    if (fused) o = (struct bnn_gemm_out){.thr = thr, .bits = (uint64_t *)out, .ldo = (size_t)q->wpp};
+
+    if (q->path == BNN_PATH_XNOR) {
+        struct bnn_rows a = {.a = (const uint64_t *)in, .lda = qi->img_bytes / 8, .seg = q->seg, .seg_gap = q->seg_gap};
+        if (q->direct) {
+            if (!fc) a.row_off = q->row_off + r0;
         } else {
-            for (int32_t r = 0; r < (fc ? nb : 1); r++) {
-                const int32_t img = fc ? r : b;
-                im2col_int(L, (const int32_t *)((const char *)ws->out[li - 1] + (size_t)img * qi->img_bytes),
-                           (int32_t *)ws->cols + (size_t)(fc ? r : 0) * L->mw);
-            }
-            p->kern->fixed_gemm(m, L->mh, L->mw, ws->cols, (size_t)L->mw, q->wpacked, (size_t)q->kw, acc, (size_t)L->mh);
+            uint64_t *cols = sw->cols;
+            if (fc)
+                for (int32_t r = 0; r < m; r++)
+                    im2col_bits(L, q->kw, qi->wpp, (const uint64_t *)(in + (size_t)r * qi->img_bytes), cols + (size_t)r * q->kw, 0, 1);
+            else
+                im2col_bits(L, q->kw, qi->wpp, (const uint64_t *)in, cols, r0, r1);
+            a = (struct bnn_rows){.a = cols, .lda = (size_t)q->kw, .seg = q->kw};
         }
-        /* the m rows of acc belong to image b (conv) or to images 0..nb-1 (FC, one row each) */
-        char *out = (char *)ws->out[li] + (size_t)(fc ? 0 : b) * q->img_bytes;
-        if (L->out_type == BNN_VT_BITS && q->thr_acc) { /* one threshold per row: compare and pack */
-            p->kern->threshold_pack(m, L->mh, acc, (size_t)L->mh, q->thr_acc, (uint64_t *)out, q->wpp);
-        } else if (L->out_type == BNN_VT_BITS) {
-            uint64_t *o = (uint64_t *)out;
-            memset(o, 0, (size_t)m * q->wpp * 8);
+        p->kern->xnor_gemm(m, L->mh, q->kw, L->mw, &a, q->wxnor, &o);
+    } else if (q->path == BNN_PATH_U8) {
+        uint8_t *cols = sw->cols;
+        if (fc)
+            for (int32_t r = 0; r < m; r++) im2col_u8(L, q->u8_lda, q->u8_off, (const uint8_t *)in + (size_t)r * qi->img_bytes, cols + (size_t)r * q->u8_lda, 0, 1);
+        else
+            im2col_u8(L, q->u8_lda, q->u8_off, (const uint8_t *)in, cols, r0, r1);
+        p->kern->u8_gemm(m, L->mh, L->mw, cols, q->u8_lda, q->wu8, &o);
+        if (!fused)
             for (int32_t i = 0; i < m; i++)
-                for (int32_t r = 0; r < L->mh; r++)
-                    if (bnn__threshold_count(L->thresholds + r, 1, acc[(size_t)i * L->mh + r], q->shift_t, q->shift_a))
-                        bnn__set_bit(o + (size_t)i * q->wpp, r, 1);
-        } else {
-            int32_t *o = (int32_t *)out;
-            for (size_t k = 0; k < (size_t)m * L->mh; k++)
-                o[k] = L->act == BNN_ACT_RAW ? acc[k]
-                                             : bnn__threshold_count(L->thresholds + (k % L->mh) * L->n_thr, L->n_thr,
-                                                                    acc[k], q->shift_t, q->shift_a);
+                for (int32_t r = 0; r < L->mh; r++) o.acc[(size_t)i * L->mh + r] -= q->u8_corr[r];
+    } else {
+        int32_t *cols = sw->cols;
+        if (fc)
+            for (int32_t r = 0; r < m; r++) im2col_int(L, (const int32_t *)(in + (size_t)r * qi->img_bytes), cols + (size_t)r * L->mw, 0, 1);
+        else
+            im2col_int(L, (const int32_t *)in, cols, r0, r1);
+        p->kern->fixed_gemm(m, L->mh, L->mw, cols, (size_t)L->mw, q->wpacked, (size_t)q->kw, o.acc, (size_t)L->mh);
+    }
+    if (fused || raw) return;
+    const int32_t *acc = o.acc;
+    if (bits_out && q->thr_acc) { /* one threshold per row: compare and pack */
+        p->kern->threshold_pack(m, L->mh, acc, (size_t)L->mh, q->thr_acc, (uint64_t *)out, q->wpp);
+    } else if (bits_out) {
+        uint64_t *ob = (uint64_t *)out;
+        memset(ob, 0, (size_t)m * q->wpp * 8);
+        for (int32_t i = 0; i < m; i++)
+            for (int32_t r = 0; r < L->mh; r++)
+                if (bnn__threshold_count(L->thresholds + r, 1, acc[(size_t)i * L->mh + r], q->shift_t, q->shift_a))
+                    bnn__set_bit(ob + (size_t)i * q->wpp, r, 1);
+    } else {
+        int32_t *oi = (int32_t *)out;
+        for (size_t k = 0; k < (size_t)m * L->mh; k++)
+            oi[k] = bnn__threshold_count(L->thresholds + (k % L->mh) * L->n_thr, L->n_thr, acc[k], q->shift_t, q->shift_a);
+    }
+}
+
+/* One matrix layer for nb images: an FC layer as one GEMM with a row per
+ * image, a conv image by image; a single image's conv rows are split
+ * across the threads. */
+static void run_matrix(struct bnn_plan *p, int32_t li, struct bnn_ws *ws, int32_t nb)
+{
+    const struct bnn_layer *L = &p->net->layers[li];
+    if (L->kind == BNN_LAYER_FC) {
+        matrix_rows(p, li, ws, ws, 0, 0, nb);
+        return;
+    }
+    const int32_t pixels = L->out.h * L->out.w;
+    for (int32_t b = 0; b < nb; b++) {
+        if (!p->intra || pixels < 16 * p->n_ws) {
+            matrix_rows(p, li, ws, ws, b, 0, pixels);
+            continue;
+        }
+        const int32_t nt = p->n_ws, chunk = ((pixels + nt - 1) / nt + 3) / 4 * 4;
+#pragma omp parallel num_threads(nt)
+        {
+            const int32_t t = omp_get_thread_num(), r0 = t * chunk, r1 = r0 + chunk < pixels ? r0 + chunk : pixels;
+            if (r0 < r1) matrix_rows(p, li, ws, &p->ws[t], b, r0, r1);
         }
     }
-    (void)rows;
 }
 
 /* Max-pool on binary maps is the OR of the window, word by word. */
@@ -170,7 +246,7 @@ void bnn__run_ref(struct bnn_plan *p, struct bnn_ws *ws, const uint8_t *pixels, 
         const struct bnn_plan_layer *q = &p->pl[i];
         switch (L->kind) {
         case BNN_LAYER_INPUT:
-            for (int32_t b = 0; b < nb; b++) run_input(L, q, pixels + (size_t)b * img, (char *)ws->out[i] + (size_t)b * q->img_bytes);
+            for (int32_t b = 0; b < nb; b++) run_input(p, L, q, pixels + (size_t)b * img, (char *)ws->out[i] + (size_t)b * q->img_bytes);
             break;
         case BNN_LAYER_CONV:
         case BNN_LAYER_FC: run_matrix(p, i, ws, nb); break;

@@ -1,15 +1,21 @@
-/* Kernel interface. Kernels are leaves: packed words and shapes only.
+/* Kernel interface. Kernels are leaves: packed words, bytes and shapes only.
  *
- * xnor_pack: lays n weight rows of kw words out as the variant's xnor_gemm
- *   reads them (once, when a plan is made); xnor_pack_words gives the size.
- * xnor_gemm: acc[i*ldc + j] = mw - popcount(a_i XOR w_j) over kw words,
- *   i.e. the number of agreeing bits (XNOR-popcount), w packed by the same
- *   variant's xnor_pack. Rows are zero beyond mw bits in both operands, so
- *   padding never counts.
- * fixed_gemm: acc[i*ldc + j] = sum_c (bit c of w_j ? a_i[c] : -a_i[c]),
- *   exact integers (the fixed-point x binary first layer).
- * threshold_pack: bit j of out[i*wpp + j/64] = acc[i*ldc + j] >= thr[j] for
- *   j < n, other bits of the wpp words 0 (one threshold per row).
+ * xnor_gemm: for m rows a_i of kw words and n weight rows w_j (mw bits, zero
+ *   beyond mw in both operands, so padding never counts), the agreement
+ *   count acc_ij = mw - popcount(a_i XOR w_j); w packed once by the same
+ *   variant's xnor_pack (xnor_pack_words gives the size).
+ * u8_gemm: acc_ij = sum_c a_i[c] * w_j[c] over k columns, a unsigned bytes,
+ *   w = +-1 (bit c of the weight row; packed by u8_pack), exact in int32.
+ *   Rows are lda >= u8_row_bytes(k) bytes apart; the bytes past k are read
+ *   but meet zero weights, so their values never count.
+ * fixed_gemm: acc_ij = sum_c (bit c of w_j ? a_i[c] : -a_i[c]) on int32
+ *   codes (inputs wider than 8 bits).
+ * The GEMMs write either the accumulators (out->acc) or, given one threshold
+ *   per row (out->thr), the packed outputs: bit j of out->bits[i*ldo + j/64]
+ *   = acc_ij >= thr[j], every bit of the ceil(n/64) words written.
+ * threshold_pack: the same compare on an accumulator matrix.
+ * binarize: bit i of out = px[i] >= t (0 < t < 256) for i < n, the rest of
+ *   the last word 0.
  *
  * Variants sit beside the scalar reference (one file per op and ISA) and are
  * listed once in kernels.inc; tests compare each with the reference. */
@@ -19,31 +25,64 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef void (*bnn_xnor_gemm_fn)(int32_t m, int32_t n, int32_t kw, const uint64_t *a, size_t lda, const uint64_t *wp,
-                                 int32_t mw, int32_t *acc, size_t ldc);
-typedef size_t (*bnn_xnor_pack_words_fn)(int32_t n, int32_t kw);
-typedef void (*bnn_xnor_pack_fn)(int32_t n, int32_t kw, const uint64_t *w, size_t ldw, uint64_t *wp);
-typedef void (*bnn_fixed_gemm_fn)(int32_t m, int32_t n, int32_t k, const int32_t *a, size_t lda, const uint64_t *w,
-                                  size_t ldw, int32_t *acc, size_t ldc);
-typedef void (*bnn_threshold_pack_fn)(int32_t m, int32_t n, const int32_t *acc, size_t ldc, const int32_t *thr,
-                                      uint64_t *out, int32_t wpp);
+/* The A operand of xnor_gemm: row i starts at a + (row_off ? row_off[i] :
+ * i * lda) words; its kw words come in kw / seg runs of seg contiguous
+ * words, run r starting r * seg_gap words after the row's start. A
+ * convolution's windows are read straight from the feature map this way
+ * (a run per kernel row); seg == kw is a plain row. */
+struct bnn_rows {
+    const uint64_t *a;
+    size_t lda;
+    const int32_t *row_off;
+    int32_t seg, seg_gap;
+};
+
+/* Where a GEMM's results go: accumulators, or thresholded packed bits. */
+struct bnn_gemm_out {
+    int32_t *acc;
+    size_t ldc;
+    const int32_t *thr;
+    uint64_t *bits;
+    size_t ldo;
+};
+
+#define BNN_KERNEL_OPS(isa)                                                                                          \
+    size_t bnn_xnor_pack_words__##isa(int32_t n, int32_t kw);                                                        \
+    void bnn_xnor_pack__##isa(int32_t n, int32_t kw, const uint64_t *w, size_t ldw, uint64_t *wp);                   \
+    void bnn_xnor_gemm__##isa(int32_t m, int32_t n, int32_t kw, int32_t mw, const struct bnn_rows *a,                \
+                              const uint64_t *wp, const struct bnn_gemm_out *o);                                     \
+    size_t bnn_u8_pack_bytes__##isa(int32_t n, int32_t k);                                                           \
+    void bnn_u8_pack__##isa(int32_t n, int32_t k, const uint64_t *w, size_t ldw, int8_t *wp);                        \
+    void bnn_u8_gemm__##isa(int32_t m, int32_t n, int32_t k, const uint8_t *a, size_t lda, const int8_t *wp,         \
+                            const struct bnn_gemm_out *o);                                                           \
+    void bnn_fixed_gemm__##isa(int32_t m, int32_t n, int32_t k, const int32_t *a, size_t lda, const uint64_t *w,     \
+                               size_t ldw, int32_t *acc, size_t ldc);                                                \
+    void bnn_threshold_pack__##isa(int32_t m, int32_t n, const int32_t *acc, size_t ldc, const int32_t *thr,         \
+                                   uint64_t *out, int32_t wpp);                                                      \
+    void bnn_binarize__##isa(int32_t n, const uint8_t *px, int32_t t, uint64_t *out);
 
 struct bnn_kernels {
     const char *isa;
-    bnn_xnor_gemm_fn xnor_gemm;
-    bnn_xnor_pack_words_fn xnor_pack_words;
-    bnn_xnor_pack_fn xnor_pack;
-    bnn_fixed_gemm_fn fixed_gemm;
-    bnn_threshold_pack_fn threshold_pack;
+    size_t (*xnor_pack_words)(int32_t n, int32_t kw);
+    void (*xnor_pack)(int32_t n, int32_t kw, const uint64_t *w, size_t ldw, uint64_t *wp);
+    void (*xnor_gemm)(int32_t m, int32_t n, int32_t kw, int32_t mw, const struct bnn_rows *a, const uint64_t *wp,
+                      const struct bnn_gemm_out *o);
+    size_t (*u8_pack_bytes)(int32_t n, int32_t k);
+    void (*u8_pack)(int32_t n, int32_t k, const uint64_t *w, size_t ldw, int8_t *wp);
+    void (*u8_gemm)(int32_t m, int32_t n, int32_t k, const uint8_t *a, size_t lda, const int8_t *wp,
+                    const struct bnn_gemm_out *o);
+    void (*fixed_gemm)(int32_t m, int32_t n, int32_t k, const int32_t *a, size_t lda, const uint64_t *w, size_t ldw,
+                       int32_t *acc, size_t ldc);
+    void (*threshold_pack)(int32_t m, int32_t n, const int32_t *acc, size_t ldc, const int32_t *thr, uint64_t *out,
+                           int32_t wpp);
+    void (*binarize)(int32_t n, const uint8_t *px, int32_t t, uint64_t *out);
 };
 
-#define BNN_KERNEL(isa, xnor, xwords, xpack, fixed, pack, available)                                                  \
-    void xnor(int32_t, int32_t, int32_t, const uint64_t *, size_t, const uint64_t *, int32_t, int32_t *, size_t);    \
-    size_t xwords(int32_t, int32_t);                                                                                 \
-    void xpack(int32_t, int32_t, const uint64_t *, size_t, uint64_t *);                                             \
-    void fixed(int32_t, int32_t, int32_t, const int32_t *, size_t, const uint64_t *, size_t, int32_t *, size_t);     \
-    void pack(int32_t, int32_t, const int32_t *, size_t, const int32_t *, uint64_t *, int32_t);                       \
-    int available(void);
+/* Bytes per u8_gemm row: k rounded up to whole 4-byte groups, plus room for
+ * the widest variant's last load. */
+static inline size_t bnn_u8_row_bytes(int32_t k) { return ((size_t)k + 3) / 4 * 4; }
+
+#define BNN_KERNEL(isa, available) BNN_KERNEL_OPS(isa) int available(void);
 #include "kernels/kernels.inc"
 #undef BNN_KERNEL
 

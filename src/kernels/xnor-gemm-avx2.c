@@ -2,6 +2,7 @@
  * panels of 4 rows and a nibble-table popcount (VPSHUFB, then VPSADBW sums
  * the bytes of each 64-bit lane). */
 #include <immintrin.h>
+#include <string.h>
 
 #include "kernels/kernels.h"
 
@@ -25,38 +26,71 @@ static inline __m256i popcnt64(__m256i v)
     return _mm256_sad_epu8(c, _mm256_setzero_si256());
 }
 
-static inline void store4(int32_t *dst, int32_t nj, int32_t mw, __m256i sum)
+static inline __attribute__((always_inline)) void rows_block(const int MR, const uint64_t *const *r, int32_t i0,
+                                                             int32_t n, int32_t kw, int32_t mw, int32_t seg,
+                                                             int32_t gap, const uint64_t *wp,
+                                                             const struct bnn_gemm_out *o)
 {
-    int64_t s[4];
-    _mm256_storeu_si256((__m256i *)s, sum);
-    for (int32_t j = 0; j < nj; j++) dst[j] = mw - (int32_t)s[j];
-}
-
-void bnn_xnor_gemm__avx2(int32_t m, int32_t n, int32_t kw, const uint64_t *a, size_t lda, const uint64_t *wp,
-                         int32_t mw, int32_t *acc, size_t ldc)
-{
+    const int32_t nseg = kw / seg;
+    uint64_t bits[4] = {0, 0, 0, 0};
     for (int32_t j0 = 0; j0 < n; j0 += 4) {
         const int32_t nj = n - j0 < 4 ? n - j0 : 4;
         const uint64_t *panel = wp + (size_t)(j0 / 4) * kw * 4;
-        int32_t i = 0;
-        for (; i + 2 <= m; i += 2) {
-            __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
-            const uint64_t *a0 = a + (size_t)i * lda, *a1 = a0 + lda;
-            for (int32_t k = 0; k < kw; k++) {
-                __m256i wv = _mm256_loadu_si256((const __m256i *)(panel + (size_t)k * 4));
-                s0 = _mm256_add_epi64(s0, popcnt64(_mm256_xor_si256(wv, _mm256_set1_epi64x((long long)a0[k]))));
-                s1 = _mm256_add_epi64(s1, popcnt64(_mm256_xor_si256(wv, _mm256_set1_epi64x((long long)a1[k]))));
+        /* four named accumulators: an array would live on the stack */
+        __m256i s0 = _mm256_setzero_si256(), s1 = s0, s2 = s0, s3 = s0;
+        for (int32_t g = 0; g < nseg; g++) {
+            const uint64_t *pw = panel + (size_t)g * seg * 4;
+            const uint64_t *r0 = r[0] + (size_t)g * gap, *r1 = r[MR > 1] + (size_t)g * gap,
+                           *r2 = r[MR > 2 ? 2 : 0] + (size_t)g * gap, *r3 = r[MR > 3 ? 3 : 0] + (size_t)g * gap;
+            for (int32_t k = 0; k < seg; k++) {
+                const __m256i w = _mm256_loadu_si256((const __m256i *)(pw + (size_t)k * 4));
+#define BNN_STEP(sv, rv) sv = _mm256_add_epi64(sv, popcnt64(_mm256_xor_si256(w, _mm256_set1_epi64x((long long)rv[k]))))
+                BNN_STEP(s0, r0);
+                if (MR > 1) BNN_STEP(s1, r1);
+                if (MR > 2) BNN_STEP(s2, r2);
+                if (MR > 3) BNN_STEP(s3, r3);
+#undef BNN_STEP
             }
-            store4(acc + (size_t)i * ldc + j0, nj, mw, s0);
-            store4(acc + (size_t)(i + 1) * ldc + j0, nj, mw, s1);
         }
-        for (; i < m; i++) {
-            __m256i s0 = _mm256_setzero_si256();
-            const uint64_t *a0 = a + (size_t)i * lda;
-            for (int32_t k = 0; k < kw; k++)
-                s0 = _mm256_add_epi64(s0, popcnt64(_mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(panel + (size_t)k * 4)),
-                                                                    _mm256_set1_epi64x((long long)a0[k]))));
-            store4(acc + (size_t)i * ldc + j0, nj, mw, s0);
+        const __m256i s[4] = {s0, s1, s2, s3};
+        int64_t d[4];
+        if (o->thr) { /* mw - s >= thr, i.e. s <= mw - thr */
+            int64_t lim[4] = {0, 0, 0, 0};
+            for (int32_t j = 0; j < nj; j++) lim[j] = (int64_t)mw - o->thr[j0 + j];
+            const __m256i vlim = _mm256_loadu_si256((const __m256i *)lim);
+            const unsigned keep = (1u << nj) - 1;
+            for (int t = 0; t < MR; t++) {
+                unsigned fail = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(s[t], vlim)));
+                bits[t] |= (uint64_t)(~fail & keep) << (j0 % 64);
+            }
+            if (j0 % 64 == 60 || j0 + 4 >= n) {
+                for (int t = 0; t < MR; t++) {
+                    o->bits[(size_t)(i0 + t) * o->ldo + (size_t)j0 / 64] = bits[t];
+                    bits[t] = 0;
+                }
+            }
+        } else {
+            for (int t = 0; t < MR; t++) {
+                _mm256_storeu_si256((__m256i *)d, s[t]);
+                for (int32_t j = 0; j < nj; j++) o->acc[(size_t)(i0 + t) * o->ldc + j0 + j] = mw - (int32_t)d[j];
+            }
+        }
+    }
+}
+
+void bnn_xnor_gemm__avx2(int32_t m, int32_t n, int32_t kw, int32_t mw, const struct bnn_rows *a, const uint64_t *wp,
+                         const struct bnn_gemm_out *o)
+{
+    for (int32_t i0 = 0; i0 < m; i0 += 4) {
+        const uint64_t *r[4];
+        const int32_t mr = m - i0 < 4 ? m - i0 : 4;
+        for (int32_t t = 0; t < mr; t++)
+            r[t] = a->a + (a->row_off ? (size_t)a->row_off[i0 + t] : (size_t)(i0 + t) * a->lda);
+        switch (mr) {
+        case 4: rows_block(4, r, i0, n, kw, mw, a->seg, a->seg_gap, wp, o); break;
+        case 3: rows_block(3, r, i0, n, kw, mw, a->seg, a->seg_gap, wp, o); break;
+        case 2: rows_block(2, r, i0, n, kw, mw, a->seg, a->seg_gap, wp, o); break;
+        default: rows_block(1, r, i0, n, kw, mw, a->seg, a->seg_gap, wp, o); break;
         }
     }
 }

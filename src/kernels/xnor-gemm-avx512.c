@@ -2,9 +2,10 @@
  *
  * Dot products are short (kw = 4..36 words in CNV/LFC), so the vectors run
  * across 8 output channels, not along k: the weights are packed once into
- * panels of 8 rows, word k of the 8 rows side by side; per pixel and word,
- * one broadcast, one XOR, one VPOPCNTQ and one add give 8 partial counts.
- * Four pixels share each panel load. */
+ * panels of 8 rows, word k of the 8 rows side by side; per row and word, one
+ * broadcast, one XOR, one VPOPCNTQ and one add give 8 partial counts. Four
+ * A rows share each panel load. With thresholds, a compare turns each panel
+ * into 8 output bits, so no accumulator leaves the registers. */
 #include <immintrin.h>
 #include <string.h>
 
@@ -20,37 +21,67 @@ void bnn_xnor_pack__avx512(int32_t n, int32_t kw, const uint64_t *w, size_t ldw,
                 wp[((size_t)(j0 / 8) * kw + k) * 8 + j] = j0 + j < n ? w[(size_t)(j0 + j) * ldw + k] : 0;
 }
 
-void bnn_xnor_gemm__avx512(int32_t m, int32_t n, int32_t kw, const uint64_t *a, size_t lda, const uint64_t *wp,
-                           int32_t mw, int32_t *acc, size_t ldc)
+/* MR rows (a compile-time 1..4 after inlining) against every panel. */
+static inline __attribute__((always_inline)) void rows_block(const int MR, const uint64_t *const *r, int32_t i0,
+                                                             int32_t n, int32_t kw, int32_t mw, int32_t seg,
+                                                             int32_t gap, const uint64_t *wp,
+                                                             const struct bnn_gemm_out *o)
 {
     const __m512i vmw = _mm512_set1_epi64(mw);
+    const int32_t nseg = kw / seg;
+    uint64_t bits[4] = {0, 0, 0, 0};
     for (int32_t j0 = 0; j0 < n; j0 += 8) {
         const int32_t nj = n - j0 < 8 ? n - j0 : 8;
-        const __mmask8 mask = (__mmask8)((1u << nj) - 1);
+        const __mmask8 keep = (__mmask8)((1u << nj) - 1);
         const uint64_t *panel = wp + (size_t)(j0 / 8) * kw * 8;
-        int32_t i = 0;
-        for (; i + 4 <= m; i += 4) {
-            __m512i s0 = _mm512_setzero_si512(), s1 = s0, s2 = s0, s3 = s0;
-            const uint64_t *a0 = a + (size_t)i * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
-            for (int32_t k = 0; k < kw; k++) {
-                __m512i w = _mm512_loadu_si512((const void *)(panel + (size_t)k * 8));
-                s0 = _mm512_add_epi64(s0, _mm512_popcnt_epi64(_mm512_xor_si512(w, _mm512_set1_epi64((long long)a0[k]))));
-                s1 = _mm512_add_epi64(s1, _mm512_popcnt_epi64(_mm512_xor_si512(w, _mm512_set1_epi64((long long)a1[k]))));
-                s2 = _mm512_add_epi64(s2, _mm512_popcnt_epi64(_mm512_xor_si512(w, _mm512_set1_epi64((long long)a2[k]))));
-                s3 = _mm512_add_epi64(s3, _mm512_popcnt_epi64(_mm512_xor_si512(w, _mm512_set1_epi64((long long)a3[k]))));
+        /* four named accumulators: an array would live on the stack */
+        __m512i s0 = _mm512_setzero_si512(), s1 = s0, s2 = s0, s3 = s0;
+        for (int32_t g = 0; g < nseg; g++) {
+            const uint64_t *pw = panel + (size_t)g * seg * 8;
+            const uint64_t *r0 = r[0] + (size_t)g * gap, *r1 = r[MR > 1] + (size_t)g * gap,
+                           *r2 = r[MR > 2 ? 2 : 0] + (size_t)g * gap, *r3 = r[MR > 3 ? 3 : 0] + (size_t)g * gap;
+            for (int32_t k = 0; k < seg; k++) {
+                const __m512i w = _mm512_loadu_si512((const void *)(pw + (size_t)k * 8));
+#define BNN_STEP(sv, rv) sv = _mm512_add_epi64(sv, _mm512_popcnt_epi64(_mm512_xor_si512(w, _mm512_set1_epi64((long long)rv[k]))))
+                BNN_STEP(s0, r0);
+                if (MR > 1) BNN_STEP(s1, r1);
+                if (MR > 2) BNN_STEP(s2, r2);
+                if (MR > 3) BNN_STEP(s3, r3);
+#undef BNN_STEP
             }
-            _mm256_mask_storeu_epi32(acc + (size_t)(i + 0) * ldc + j0, mask, _mm512_cvtepi64_epi32(_mm512_sub_epi64(vmw, s0)));
-            _mm256_mask_storeu_epi32(acc + (size_t)(i + 1) * ldc + j0, mask, _mm512_cvtepi64_epi32(_mm512_sub_epi64(vmw, s1)));
-            _mm256_mask_storeu_epi32(acc + (size_t)(i + 2) * ldc + j0, mask, _mm512_cvtepi64_epi32(_mm512_sub_epi64(vmw, s2)));
-            _mm256_mask_storeu_epi32(acc + (size_t)(i + 3) * ldc + j0, mask, _mm512_cvtepi64_epi32(_mm512_sub_epi64(vmw, s3)));
         }
-        for (; i < m; i++) {
-            __m512i s = _mm512_setzero_si512();
-            const uint64_t *ai = a + (size_t)i * lda;
-            for (int32_t k = 0; k < kw; k++)
-                s = _mm512_add_epi64(s, _mm512_popcnt_epi64(_mm512_xor_si512(_mm512_loadu_si512((const void *)(panel + (size_t)k * 8)),
-                                                                             _mm512_set1_epi64((long long)ai[k]))));
-            _mm256_mask_storeu_epi32(acc + (size_t)i * ldc + j0, mask, _mm512_cvtepi64_epi32(_mm512_sub_epi64(vmw, s)));
+        const __m512i s[4] = {s0, s1, s2, s3};
+        if (o->thr) { /* mw - s >= thr, i.e. s <= mw - thr */
+            const __m512i lim = _mm512_sub_epi64(vmw, _mm512_cvtepi32_epi64(_mm256_maskz_loadu_epi32(keep, o->thr + j0)));
+            for (int t = 0; t < MR; t++)
+                bits[t] |= (uint64_t)_mm512_mask_cmple_epi64_mask(keep, s[t], lim) << (j0 % 64);
+            if (j0 % 64 == 56 || j0 + 8 >= n) {
+                for (int t = 0; t < MR; t++) {
+                    o->bits[(size_t)(i0 + t) * o->ldo + (size_t)j0 / 64] = bits[t];
+                    bits[t] = 0;
+                }
+            }
+        } else {
+            for (int t = 0; t < MR; t++)
+                _mm256_mask_storeu_epi32(o->acc + (size_t)(i0 + t) * o->ldc + j0, keep,
+                                         _mm512_cvtepi64_epi32(_mm512_sub_epi64(vmw, s[t])));
+        }
+    }
+}
+
+void bnn_xnor_gemm__avx512(int32_t m, int32_t n, int32_t kw, int32_t mw, const struct bnn_rows *a, const uint64_t *wp,
+                           const struct bnn_gemm_out *o)
+{
+    for (int32_t i0 = 0; i0 < m; i0 += 4) {
+        const uint64_t *r[4];
+        const int32_t mr = m - i0 < 4 ? m - i0 : 4;
+        for (int32_t t = 0; t < mr; t++)
+            r[t] = a->a + (a->row_off ? (size_t)a->row_off[i0 + t] : (size_t)(i0 + t) * a->lda);
+        switch (mr) {
+        case 4: rows_block(4, r, i0, n, kw, mw, a->seg, a->seg_gap, wp, o); break;
+        case 3: rows_block(3, r, i0, n, kw, mw, a->seg, a->seg_gap, wp, o); break;
+        case 2: rows_block(2, r, i0, n, kw, mw, a->seg, a->seg_gap, wp, o); break;
+        default: rows_block(1, r, i0, n, kw, mw, a->seg, a->seg_gap, wp, o); break;
         }
     }
 }
@@ -59,5 +90,6 @@ int bnn__cpu_avx512(void)
 {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq") &&
-           __builtin_cpu_supports("avx512vl");
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vnni");
 }
