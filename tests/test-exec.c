@@ -136,6 +136,7 @@ static void test_ref_equals_float_every_layer(void **state)
         setenv("BNNSIM_ISA", var->k.isa, 1);
         struct bnn_plan_options o = {BNN_ENGINE_REF, 1 + (v / 4) % 2}, of = {BNN_ENGINE_FLOAT, 1};
         ASSERT_OK(bnn_plan_create(net, &o, &ref));
+        ref->split_work = 0; /* with 2 threads, split every layer of an image */
         unsetenv("BNNSIM_ISA");
         ASSERT_OK(bnn_plan_create(net, &of, &flt));
         const struct bnn_shape in = net->layers[0].out;
@@ -192,6 +193,7 @@ static void test_threads_and_batches_same_bits(void **state)
             struct bnn_plan *p;
             struct bnn_plan_options o = {BNN_ENGINE_REF, threads};
             ASSERT_OK(bnn_plan_create(net, &o, &p));
+            p->split_work = 0;
             ns = bnn_plan_n_scores(p);
             int32_t *s = calloc((size_t)N * ns, 4);
             struct bnn_result *r = mode == 0 ? r1 : r2;

@@ -14,7 +14,13 @@ void bnn__bits_copy(uint64_t *dst, int64_t dst_o, const uint64_t *src, int64_t s
 
 void bnn__bits_fill(uint64_t *dst, int64_t o, int64_t n, int v)
 {
-    for (int64_t i = 0; i < n; i++) bnn__set_bit(dst, o + i, v);
+    /* a word at a time: the FC padding of every image goes through here */
+    while (n > 0) {
+        const int64_t b = o & 63, take = 64 - b < n ? 64 - b : n;
+        const uint64_t mask = (take == 64 ? ~0ull : ((1ull << take) - 1)) << b;
+        dst[o >> 6] = v ? dst[o >> 6] | mask : dst[o >> 6] & ~mask;
+        o += take, n -= take;
+    }
 }
 
 void *bnn__calloc(size_t n, size_t size)

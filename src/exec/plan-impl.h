@@ -62,6 +62,10 @@ struct bnn_plan {
     int32_t group;  /* images run together per thread: FC layers do one GEMM for all of them */
     int32_t lm; /* last matrix layer */
     int32_t intra; /* this run: one group, so layers split their rows across threads */
+    /* Word-MACs below which a layer is not split (a parallel region costs
+     * microseconds: LFC's 1024 x 1024 layer for one image, 16k word-MACs,
+     * ran slower on two threads than on one). Tests set 0 to split all. */
+    int64_t split_work;
     struct bnn_plan_layer *pl;
     struct bnn_ws *ws;
 };

@@ -129,10 +129,12 @@ static void im2col_int(const struct bnn_layer *L, const int32_t *in, int32_t *co
 }
 
 /* Rows r0..r1-1 of matrix layer li: output pixels of image b (conv), or
- * images r0..r1-1 of the group, a row each (FC). Maps live in ws; cols and
- * acc come from sw (another thread's workspace when rows are split). */
+ * images r0..r1-1 of the group, a row each (FC); output channels c0..c1-1
+ * (whole words; a part only when the results go straight to the map). Maps
+ * live in ws; cols and acc come from sw (another thread's workspace when
+ * the work is split). */
 static void matrix_rows(const struct bnn_plan *p, int32_t li, struct bnn_ws *ws, struct bnn_ws *sw, int32_t b, int32_t r0,
-                        int32_t r1)
+                        int32_t r1, int32_t c0, int32_t c1)
 {
     const struct bnn_layer *L = &p->net->layers[li];
     const struct bnn_plan_layer *q = &p->pl[li], *qi = &p->pl[li - 1];
@@ -143,8 +145,9 @@ static void matrix_rows(const struct bnn_plan *p, int32_t li, struct bnn_ws *ws,
     const int32_t *thr = q->path == BNN_PATH_U8 ? q->thr_u8 : q->thr_acc;
     const int fused = bits_out && thr && q->path != BNN_PATH_INT;
     const int raw = !bits_out && L->act == BNN_ACT_RAW;
-    struct bnn_gemm_out o = {.acc = raw ? (int32_t *)out : sw->acc, .ldc = (size_t)L->mh};
-    if (fused) o = (struct bnn_gemm_out){.thr = thr, .bits = (uint64_t *)out, .ldo = (size_t)q->wpp};
+    struct bnn_gemm_out o = {.acc = raw ? (int32_t *)out + c0 : sw->acc, .ldc = (size_t)L->mh};
+    if (fused) o = (struct bnn_gemm_out){.thr = thr + c0, .bits = (uint64_t *)out + c0 / 64, .ldo = (size_t)q->wpp};
+    const int32_t n = c1 - c0;
 
     if (q->path == BNN_PATH_XNOR) {
         struct bnn_rows a = {.a = (const uint64_t *)in, .lda = qi->img_bytes / 8, .seg = q->seg, .seg_gap = q->seg_gap};
@@ -159,17 +162,17 @@ static void matrix_rows(const struct bnn_plan *p, int32_t li, struct bnn_ws *ws,
                 im2col_bits(L, q->kw, qi->wpp, (const uint64_t *)in, cols, r0, r1);
             a = (struct bnn_rows){.a = cols, .lda = (size_t)q->kw, .seg = q->kw};
         }
-        p->kern->xnor_gemm(m, L->mh, q->kw, L->mw, &a, q->wxnor, &o);
+        p->kern->xnor_gemm(m, n, q->kw, L->mw, &a, q->wxnor + p->kern->xnor_pack_words(c0, q->kw), &o);
     } else if (q->path == BNN_PATH_U8) {
         uint8_t *cols = sw->cols;
         if (fc)
             for (int32_t r = 0; r < m; r++) im2col_u8(L, q->u8_lda, q->u8_off, (const uint8_t *)in + (size_t)r * qi->img_bytes, cols + (size_t)r * q->u8_lda, 0, 1);
         else
             im2col_u8(L, q->u8_lda, q->u8_off, (const uint8_t *)in, cols, r0, r1);
-        p->kern->u8_gemm(m, L->mh, L->mw, cols, q->u8_lda, q->wu8, &o);
+        p->kern->u8_gemm(m, n, L->mw, cols, q->u8_lda, q->wu8 + p->kern->u8_pack_bytes(c0, L->mw), &o);
         if (!fused)
             for (int32_t i = 0; i < m; i++)
-                for (int32_t r = 0; r < L->mh; r++) o.acc[(size_t)i * L->mh + r] -= q->u8_corr[r];
+                for (int32_t r = 0; r < n; r++) o.acc[(size_t)i * L->mh + r] -= q->u8_corr[c0 + r];
     } else {
         int32_t *cols = sw->cols;
         if (fc)
@@ -202,21 +205,35 @@ static void matrix_rows(const struct bnn_plan *p, int32_t li, struct bnn_ws *ws,
 static void run_matrix(struct bnn_plan *p, int32_t li, struct bnn_ws *ws, int32_t nb)
 {
     const struct bnn_layer *L = &p->net->layers[li];
+    const struct bnn_plan_layer *q = &p->pl[li];
+    const int32_t nt = p->n_ws;
     if (L->kind == BNN_LAYER_FC) {
-        matrix_rows(p, li, ws, ws, 0, 0, nb);
+        /* a big layer for one or two images: the threads take whole words of
+         * output channels, when results go straight to the map */
+        const int direct_out = L->out_type == BNN_VT_BITS ? q->thr_acc && q->path != BNN_PATH_INT : L->act == BNN_ACT_RAW;
+        const int32_t chunk = (L->mh / 64 + nt - 1) / nt * 64;
+        if (!p->intra || !direct_out || (int64_t)nb * L->mh * q->kw < p->split_work || chunk == 0) {
+            matrix_rows(p, li, ws, ws, 0, 0, nb, 0, L->mh);
+            return;
+        }
+#pragma omp parallel num_threads(nt)
+        {
+            const int32_t t = omp_get_thread_num(), c0 = t * chunk, c1 = t == nt - 1 || c0 + chunk > L->mh ? L->mh : c0 + chunk;
+            if (c0 < c1) matrix_rows(p, li, ws, &p->ws[t], 0, 0, nb, c0, c1);
+        }
         return;
     }
     const int32_t pixels = L->out.h * L->out.w;
     for (int32_t b = 0; b < nb; b++) {
-        if (!p->intra || pixels < 16 * p->n_ws) {
-            matrix_rows(p, li, ws, ws, b, 0, pixels);
+        if (!p->intra || pixels < 16 * nt || (int64_t)pixels * L->mh * q->kw < p->split_work) {
+            matrix_rows(p, li, ws, ws, b, 0, pixels, 0, L->mh);
             continue;
         }
-        const int32_t nt = p->n_ws, chunk = ((pixels + nt - 1) / nt + 3) / 4 * 4;
+        const int32_t chunk = ((pixels + nt - 1) / nt + 3) / 4 * 4;
 #pragma omp parallel num_threads(nt)
         {
             const int32_t t = omp_get_thread_num(), r0 = t * chunk, r1 = r0 + chunk < pixels ? r0 + chunk : pixels;
-            if (r0 < r1) matrix_rows(p, li, ws, &p->ws[t], b, r0, r1);
+            if (r0 < r1) matrix_rows(p, li, ws, &p->ws[t], b, r0, r1, 0, L->mh);
         }
     }
 }
