@@ -263,7 +263,11 @@ void bnn__run_ref(struct bnn_plan *p, struct bnn_ws *ws, const uint8_t *pixels, 
         const struct bnn_plan_layer *q = &p->pl[i];
         switch (L->kind) {
         case BNN_LAYER_INPUT:
-            for (int32_t b = 0; b < nb; b++) run_input(p, L, q, pixels + (size_t)b * img, (char *)ws->out[i] + (size_t)b * q->img_bytes);
+            for (int32_t b = 0; b < nb; b++) {
+                if (b + 1 < nb) /* the pixels come from memory once: ask for the next image early */
+                    for (size_t o = 0; o < img; o += 64) __builtin_prefetch(pixels + (size_t)(b + 1) * img + o);
+                run_input(p, L, q, pixels + (size_t)b * img, (char *)ws->out[i] + (size_t)b * q->img_bytes);
+            }
             break;
         case BNN_LAYER_CONV:
         case BNN_LAYER_FC: run_matrix(p, i, ws, nb); break;

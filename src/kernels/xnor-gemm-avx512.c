@@ -29,7 +29,7 @@ static inline __attribute__((always_inline)) void rows_block(const int MR, const
 {
     const __m512i vmw = _mm512_set1_epi64(mw);
     const int32_t nseg = kw / seg;
-    uint64_t bits[4] = {0, 0, 0, 0};
+    uint64_t b0 = 0, b1 = 0, b2 = 0, b3 = 0; /* named: an array would live in memory */
     for (int32_t j0 = 0; j0 < n; j0 += 8) {
         const int32_t nj = n - j0 < 8 ? n - j0 : 8;
         const __mmask8 keep = (__mmask8)((1u << nj) - 1);
@@ -50,21 +50,27 @@ static inline __attribute__((always_inline)) void rows_block(const int MR, const
 #undef BNN_STEP
             }
         }
-        const __m512i s[4] = {s0, s1, s2, s3};
         if (o->thr) { /* mw - s >= thr, i.e. s <= mw - thr */
             const __m512i lim = _mm512_sub_epi64(vmw, _mm512_cvtepi32_epi64(_mm256_maskz_loadu_epi32(keep, o->thr + j0)));
-            for (int t = 0; t < MR; t++)
-                bits[t] |= (uint64_t)_mm512_mask_cmple_epi64_mask(keep, s[t], lim) << (j0 % 64);
-            if (j0 % 64 == 56 || j0 + 8 >= n) {
-                for (int t = 0; t < MR; t++) {
-                    o->bits[(size_t)(i0 + t) * o->ldo + (size_t)j0 / 64] = bits[t];
-                    bits[t] = 0;
-                }
+            const int sh = j0 % 64;
+            b0 |= (uint64_t)_mm512_mask_cmple_epi64_mask(keep, s0, lim) << sh;
+            if (MR > 1) b1 |= (uint64_t)_mm512_mask_cmple_epi64_mask(keep, s1, lim) << sh;
+            if (MR > 2) b2 |= (uint64_t)_mm512_mask_cmple_epi64_mask(keep, s2, lim) << sh;
+            if (MR > 3) b3 |= (uint64_t)_mm512_mask_cmple_epi64_mask(keep, s3, lim) << sh;
+            if (sh == 56 || j0 + 8 >= n) {
+                uint64_t *dst = o->bits + (size_t)i0 * o->ldo + (size_t)j0 / 64;
+                dst[0] = b0;
+                if (MR > 1) dst[o->ldo] = b1;
+                if (MR > 2) dst[2 * o->ldo] = b2;
+                if (MR > 3) dst[3 * o->ldo] = b3;
+                b0 = b1 = b2 = b3 = 0;
             }
         } else {
-            for (int t = 0; t < MR; t++)
-                _mm256_mask_storeu_epi32(o->acc + (size_t)(i0 + t) * o->ldc + j0, keep,
-                                         _mm512_cvtepi64_epi32(_mm512_sub_epi64(vmw, s[t])));
+            int32_t *dst = o->acc + (size_t)i0 * o->ldc + j0;
+            _mm256_mask_storeu_epi32(dst, keep, _mm512_cvtepi64_epi32(_mm512_sub_epi64(vmw, s0)));
+            if (MR > 1) _mm256_mask_storeu_epi32(dst + o->ldc, keep, _mm512_cvtepi64_epi32(_mm512_sub_epi64(vmw, s1)));
+            if (MR > 2) _mm256_mask_storeu_epi32(dst + 2 * o->ldc, keep, _mm512_cvtepi64_epi32(_mm512_sub_epi64(vmw, s2)));
+            if (MR > 3) _mm256_mask_storeu_epi32(dst + 3 * o->ldc, keep, _mm512_cvtepi64_epi32(_mm512_sub_epi64(vmw, s3)));
         }
     }
 }
