@@ -84,7 +84,7 @@ static void first_layer(const struct bnn_kernels *K)
     K->u8_pack(N, KC, w, 1, w8);
     K->xnor_pack(N, 1, w, 1, wx);
     int32_t *acc = calloc(M * N, 4), *agree = calloc(8 * M * N, 4), *acc2 = calloc(M * N, 4);
-    double best_u8 = 1e9, best_planes = 1e9, best_xnor = 1e9;
+    double best_u8 = 1e9, best_planes = 1e9, best_xnor = 1e9, best_sum = 1e9;
     for (int rep = 0; rep < 20; rep++) {
         double t0 = now_s();
         K->u8_gemm(M, N, KC, x, lda, w8, &(struct bnn_gemm_out){.acc = acc, .ldc = N});
@@ -98,6 +98,7 @@ static void first_layer(const struct bnn_kernels *K)
         double t2 = now_s();
         K->xnor_gemm(8 * M, N, 1, KC, &(struct bnn_rows){planes, 1, NULL, 1, 0}, wx,
                      &(struct bnn_gemm_out){.acc = agree, .ldc = N});
+        double t25 = now_s();
         for (int i = 0; i < M; i++)
             for (int j = 0; j < N; j++) {
                 int32_t v = 0;
@@ -107,11 +108,13 @@ static void first_layer(const struct bnn_kernels *K)
         double t3 = now_s();
         if (t1 - t0 < best_u8) best_u8 = t1 - t0;
         if (t2 - t1 < best_planes) best_planes = t2 - t1;
-        if (t3 - t2 < best_xnor) best_xnor = t3 - t2;
+        if (t25 - t2 < best_xnor) best_xnor = t25 - t2;
+        if (t3 - t25 < best_sum) best_sum = t3 - t25;
     }
     int same = memcmp(acc, acc2, sizeof(int32_t) * M * N) == 0;
-    printf("%-7s bytes x +-1 (u8_gemm) %7.1f us | bit-serial: planes %6.1f us + XNOR-popcount and sum %7.1f us | "
-           "results %s\n", K->isa, 1e6 * best_u8, 1e6 * best_planes, 1e6 * best_xnor, same ? "equal" : "DIFFER");
+    printf("%-7s bytes x +-1 (u8_gemm) %6.1f us | bit-serial: planes %5.1f + XNOR-popcount %6.1f + sum %6.1f us | "
+           "%s\n", K->isa, 1e6 * best_u8, 1e6 * best_planes, 1e6 * best_xnor, 1e6 * best_sum,
+           same ? "equal" : "RESULTS DIFFER");
     free(x), free(w8), free(wx), free(acc), free(agree), free(acc2);
 }
 
