@@ -62,9 +62,11 @@ struct bnn_plan {
     int32_t group;  /* images run together per thread: FC layers do one GEMM for all of them */
     int32_t lm; /* last matrix layer */
     int32_t intra; /* this run: one group, so layers split their rows across threads */
-    /* Word-MACs below which a layer is not split (a parallel region costs
-     * microseconds: LFC's 1024 x 1024 layer for one image, 16k word-MACs,
-     * ran slower on two threads than on one). Tests set 0 to split all. */
+    /* Word-MACs below which a layer of a single image is not split across
+     * the threads. On this 2-vCPU VM a parallel region costs 3 us and a
+     * barrier 1.4 us: LFC's 1024 x 1024 layer (16k word-MACs, ~1 us) ran at
+     * half speed split, and CNV's convolutions (0.1-0.5 M word-MACs, 10-25
+     * us each) 5 % slower. Tests set 0 to split every layer. */
     int64_t split_work;
     struct bnn_plan_layer *pl;
     struct bnn_ws *ws;

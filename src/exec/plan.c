@@ -82,7 +82,7 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
     p->threads = opt && opt->threads > 0 ? opt->threads : omp_get_max_threads();
     p->kern = bnn__kernels_best();
     p->group = p->engine == BNN_ENGINE_REF ? 32 : 1;
-    p->split_work = 1 << 17;
+    p->split_work = 1 << 21;
     p->lm = bnn_net_last_matrix(net);
     enum bnn_status st = BNN_ERR_NOMEM;
     p->pl = bnn__calloc((size_t)net->n_layers, sizeof *p->pl);
