@@ -12,12 +12,12 @@ PKGS     = openblas jansson libzip zlib libpng stb
 # default (pthread) build keeps a worker of its own spinning beside our
 # threads on a 2-core machine (measured: CNV on 2 threads 22k instead of 28k
 # images/s). Found through its own .pc file, loaded through the rpath.
-BLAS_DIR = /usr/lib/$(shell $(CC) -print-multiarch)/openblas-openmp
-export PKG_CONFIG_PATH := $(BLAS_DIR)/pkgconfig$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
+BLAS_DIR := /usr/lib/$(shell $(CC) -print-multiarch)/openblas-openmp
+PKG_CONFIG = PKG_CONFIG_PATH=$(BLAS_DIR)/pkgconfig$${PKG_CONFIG_PATH:+:$$PKG_CONFIG_PATH} pkg-config
 # '=' (not ':='): pkg-config runs when a recipe needs the flags, so
 # 'make deps run' works on a machine where deps has just installed them.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter -fopenmp \
            -Iinclude -Isrc -Itests $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -Wl,-rpath,$(BLAS_DIR) -fopenmp -lm
