@@ -82,6 +82,12 @@ struct bnn_kernels {
  * the widest variant's last load. */
 static inline size_t bnn_u8_row_bytes(int32_t k) { return ((size_t)k + 3) / 4 * 4; }
 
+/* Panel layouts shared by the SIMD variants (panels.c): pw rows side by side. */
+size_t bnn__xnor_panel_words(int32_t n, int32_t kw, int32_t pw);
+void bnn__xnor_pack_panels(int32_t n, int32_t kw, const uint64_t *w, size_t ldw, uint64_t *wp, int32_t pw);
+size_t bnn__u8_panel_bytes(int32_t n, int32_t k, int32_t pw);
+void bnn__u8_pack_panels(int32_t n, int32_t k, const uint64_t *w, size_t ldw, int8_t *wp, int32_t pw);
+
 #define BNN_KERNEL(isa, available) BNN_KERNEL_OPS(isa) int available(void);
 #include "kernels/kernels.inc"
 #undef BNN_KERNEL

@@ -7,20 +7,11 @@
 
 #include "kernels/kernels.h"
 
-size_t bnn_u8_pack_bytes__avx512(int32_t n, int32_t k) { return (size_t)((n + 15) / 16) * 16 * bnn_u8_row_bytes(k); }
+size_t bnn_u8_pack_bytes__avx512(int32_t n, int32_t k) { return bnn__u8_panel_bytes(n, k, 16); }
 
 void bnn_u8_pack__avx512(int32_t n, int32_t k, const uint64_t *w, size_t ldw, int8_t *wp)
 {
-    const int32_t k4 = (int32_t)(bnn_u8_row_bytes(k) / 4);
-    for (int32_t j0 = 0; j0 < n; j0 += 16)
-        for (int32_t q = 0; q < k4; q++)
-            for (int32_t j = 0; j < 16; j++)
-                for (int32_t t = 0; t < 4; t++) {
-                    int32_t c = 4 * q + t;
-                    int8_t v = 0;
-                    if (j0 + j < n && c < k) v = (w[(size_t)(j0 + j) * ldw + c / 64] >> (c % 64)) & 1 ? 1 : -1;
-                    wp[((size_t)(j0 / 16) * k4 + q) * 64 + j * 4 + t] = v;
-                }
+    bnn__u8_pack_panels(n, k, w, ldw, wp, 16);
 }
 
 static inline __attribute__((always_inline)) void rows_block(const int MR, const uint8_t *const *r, int32_t i0,

@@ -6,14 +6,11 @@
 
 #include "kernels/kernels.h"
 
-size_t bnn_xnor_pack_words__avx2(int32_t n, int32_t kw) { return (size_t)((n + 3) / 4) * 4 * kw; }
+size_t bnn_xnor_pack_words__avx2(int32_t n, int32_t kw) { return bnn__xnor_panel_words(n, kw, 4); }
 
 void bnn_xnor_pack__avx2(int32_t n, int32_t kw, const uint64_t *w, size_t ldw, uint64_t *wp)
 {
-    for (int32_t j0 = 0; j0 < n; j0 += 4)
-        for (int32_t k = 0; k < kw; k++)
-            for (int32_t j = 0; j < 4; j++)
-                wp[((size_t)(j0 / 4) * kw + k) * 4 + j] = j0 + j < n ? w[(size_t)(j0 + j) * ldw + k] : 0;
+    bnn__xnor_pack_panels(n, kw, w, ldw, wp, 4);
 }
 
 static inline __m256i popcnt64(__m256i v)

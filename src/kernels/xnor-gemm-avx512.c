@@ -11,14 +11,11 @@
 
 #include "kernels/kernels.h"
 
-size_t bnn_xnor_pack_words__avx512(int32_t n, int32_t kw) { return (size_t)((n + 7) / 8) * 8 * kw; }
+size_t bnn_xnor_pack_words__avx512(int32_t n, int32_t kw) { return bnn__xnor_panel_words(n, kw, 8); }
 
 void bnn_xnor_pack__avx512(int32_t n, int32_t kw, const uint64_t *w, size_t ldw, uint64_t *wp)
 {
-    for (int32_t j0 = 0; j0 < n; j0 += 8)
-        for (int32_t k = 0; k < kw; k++)
-            for (int32_t j = 0; j < 8; j++)
-                wp[((size_t)(j0 / 8) * kw + k) * 8 + j] = j0 + j < n ? w[(size_t)(j0 + j) * ldw + k] : 0;
+    bnn__xnor_pack_panels(n, kw, w, ldw, wp, 8);
 }
 
 /* MR rows (a compile-time 1..4 after inlining) against every panel. */
