@@ -2,6 +2,7 @@
  * scores, padding rows, output word, and every per-stage checksum (FNV-1a-64
  * over the canonical one-byte-per-bit form). Skips when ../shared is absent. */
 #include "test-util.h"
+#include "kernels/kernels.h"
 
 static const char *shared;
 
@@ -72,18 +73,24 @@ static void test_cnv_deer(void **state)
         {"conv5_1x1x256", 8, 1, 0, 123, 0x39f227f004db3730ull},   {"fc6_512", 9, 1, 0, 261, 0x9f6692efc2b947eaull},
         {"fc7_512", 10, 1, 0, 245, 0x22d5c9467e78732eull},        {"fc8_64x16b", 11, 16, 0, 379, 0xc185f9ce122dc7c0ull},
     };
-    for (int e = 0; e < 2; e++) {
+    /* the float engine, then the reference engine on every kernel variant */
+    int n_var;
+    const struct bnn_kernel_variant *vars = bnn__kernel_variants(&n_var);
+    for (int e = 0; e <= n_var; e++) {
         struct bnn_plan *p;
-        struct bnn_plan_options o = {(enum bnn_engine)e, 1};
+        struct bnn_plan_options o = {e ? BNN_ENGINE_REF : BNN_ENGINE_FLOAT, 1};
+        if (e && !vars[e - 1].available()) continue;
+        if (e) setenv("BNNSIM_ISA", vars[e - 1].k.isa, 1);
         ASSERT_OK(bnn_plan_create(net, &o, &p));
+        unsetenv("BNNSIM_ISA");
         assert_int_equal(bnn_plan_n_scores(p), 64);
         int32_t sc[64];
         struct bnn_result r;
         ASSERT_OK(bnn_plan_run(p, imgs.pixels, 1, sc, &r));
         for (int k = 0; k < 10; k++)
-            if (sc[k] != want[k]) fail_msg("%s engine: score[%d] = %d, expected %d", bnn_engine_str(o.engine), k, sc[k], want[k]);
+            if (sc[k] != want[k]) fail_msg("%s: score[%d] = %d, expected %d", e ? vars[e - 1].k.isa : "float", k, sc[k], want[k]);
         for (int k = 10; k < 64; k++)
-            if (sc[k] != 245) fail_msg("%s engine: padding row %d = %d, expected 245", bnn_engine_str(o.engine), k, sc[k]);
+            if (sc[k] != 245) fail_msg("%s: padding row %d = %d, expected 245", e ? vars[e - 1].k.isa : "float", k, sc[k]);
         assert_int_equal(r.class_index, 4);
         assert_string_equal(net->class_names[4], "Deer");
         check_stages(p, net, stages, 12);
@@ -110,10 +117,15 @@ static void test_lfc_three(void **state)
         {"fc1_1024", 2, 1, 0, 498, 0x9797f88ecaf88049ull}, {"fc2_1024", 3, 1, 0, 511, 0xc7717a242224a0b8ull},
         {"fc3_64", 4, 1, 0, 1, 0xfe495d20ed62b922ull},
     };
-    for (int e = 0; e < 2; e++) {
+    int n_var;
+    const struct bnn_kernel_variant *vars = bnn__kernel_variants(&n_var);
+    for (int e = 0; e <= n_var; e++) {
         struct bnn_plan *p;
-        struct bnn_plan_options o = {(enum bnn_engine)e, 1};
+        struct bnn_plan_options o = {e ? BNN_ENGINE_REF : BNN_ENGINE_FLOAT, 1};
+        if (e && !vars[e - 1].available()) continue;
+        if (e) setenv("BNNSIM_ISA", vars[e - 1].k.isa, 1);
         ASSERT_OK(bnn_plan_create(net, &o, &p));
+        unsetenv("BNNSIM_ISA");
         int32_t sc[64];
         struct bnn_result r;
         ASSERT_OK(bnn_plan_run(p, imgs.pixels, 1, sc, &r));
