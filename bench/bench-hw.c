@@ -252,14 +252,26 @@ static int dse(void)
     double t_one = now_s() - t0;
     o.strategy = BNN_DSE_FINN;
     if (bnn_dse_run(net, &dev, &o, &rf)) return die("dse");
+    /* the paper's own CNV-fix folding in the same model, FIFOs sized the same way */
+    struct bnn_fold *pf;
+    if (bnn_fold_load("data/cnv-fix.fold.json", net, &pf)) return die("data/cnv-fix.fold.json");
+    struct bnn_hw_pipeline *pp;
+    if (bnn_hw_build(net, pf, &o.hw, "cnv-fix", &pp)) return die("build");
+    struct bnn_fifo_sizing fs;
+    if (bnn_hw_size_fifos(pp, 8, &fs)) return die("size fifos");
+    struct bnn_resource_report *pr;
+    if (bnn_hw_resources(pp, net, pf, &pr)) return die("resources");
     printf("5. Design-space exploration, CNV on ZC706\n\n"
            "   full Pareto front: %.3f s (FINN style), %.3f s (paper style), %d points (goal < 10 s)\n"
            "   9,000 FPS, paper style, FIFOs sized and simulated (%.2f s):\n"
            "     bnnsim   %6.0f FPS simulated, LUT %6.0f, BRAM36 %5.1f\n"
            "     FINN SF  %6.0f FPS simulated, LUT %6.0f, BRAM36 %5.1f\n"
-           "     paper's CNV-fix folding in the same model: LUT 30,075, BRAM36 99.5 (test_fix_point)\n\n",
+           "     paper's CNV-fix folding in the same model: LUT %6.0f, BRAM36 %5.1f (test_fix_point)\n\n",
            t_front, t_front2, n, t_one, r.sim_fps, r.total.lut, r.total.bram18 / 2, rf.sim_fps, rf.total.lut,
-           rf.total.bram18 / 2);
+           rf.total.bram18 / 2, pr->total.lut, pr->total.bram18 / 2);
+    bnn_resource_report_free(pr);
+    bnn_hw_free(pp);
+    bnn_fold_free(pf);
     bnn_dse_result_free(&r);
     bnn_dse_result_free(&rf);
     bnn_net_free(net);

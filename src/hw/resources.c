@@ -148,6 +148,9 @@ static void mvau(struct ctx *c, int32_t i, const struct bnn_hw_pipeline *p, cons
     if (L->act == BNN_ACT_THRESHOLD)
         map_mem(c, i, "thresholds", (int64_t)acc_bits * L->n_thr, tmem, P,
                 setting(f, n, "ram_style_thresholds", "MVAU_hls", "auto"), a);
+    /* with more than one neuron fold the input vector is kept for reuse
+     * (finn-hlslib's inputBuf[MW/SIMD], 2017 and now); FINN counts it 0 */
+    if (n->mh / P > 1) map_mem(c, i, "input buffer", (int64_t)Q * A, n->mw / Q, 1, "auto", a);
 }
 
 static void node_res(struct ctx *c, int32_t i, const struct bnn_hw_pipeline *p, const struct bnn_net *net,
