@@ -82,6 +82,17 @@ static void im2col_u8(const struct bnn_layer *L, size_t lda, int32_t off, const 
         memcpy(cols, in, (size_t)L->mw);
         return;
     }
+    if (L->pad == 0 && run <= 16) { /* the common case (CNV's first layer): one 16-byte copy per kernel row */
+        const size_t line = (size_t)L->in.w * C;
+        int32_t oy = r0 / L->out.w, ox = r0 % L->out.w;
+        for (int32_t r = r0; r < r1; r++) {
+            const uint8_t *src = in + ((size_t)oy * L->stride * L->in.w + (size_t)ox * L->stride) * C;
+            uint8_t *row = cols + (size_t)(r - r0) * lda;
+            for (int32_t ky = 0; ky < K; ky++) memcpy(row + (size_t)ky * run, src + ky * line, 16);
+            if (++ox == L->out.w) ox = 0, oy++;
+        }
+        return;
+    }
     for (int32_t r = r0; r < r1; r++) {
         const int32_t oy = r / L->out.w, ox = r % L->out.w;
         uint8_t *row = cols + (size_t)(r - r0) * lda;
