@@ -6,6 +6,7 @@
 #include "bnnsim/io.h"
 #include "bnnsim/net.h"
 #include "core/util.h"
+#include "net/shape.h"
 
 struct ctx {
     const char *path; /* the JSON file */
@@ -311,24 +312,11 @@ static enum bnn_status infer_shapes(struct ctx *c, struct bnn_net *net)
     for (int32_t i = 1; i < net->n_layers; i++) {
         struct bnn_layer *L = &net->layers[i], *P = &net->layers[i - 1];
         struct bnn_shape in = P->out;
-        switch (L->kind) {
-        case BNN_LAYER_INPUT: return PERR("%s: layers[%d].type: only the first layer may be 'input'", c->path, i);
-        case BNN_LAYER_CONV: {
-            int32_t eh = in.h + 2 * L->pad, ew = in.w + 2 * L->pad;
-            if (eh < L->kernel || ew < L->kernel)
-                return PERR("%s: layers[%d] '%s'.kernel: %d is larger than the (padded) input %dx%d", c->path, i,
-                            L->name, L->kernel, eh, ew);
-            L->out = (struct bnn_shape){(eh - L->kernel) / L->stride + 1, (ew - L->kernel) / L->stride + 1, L->mh};
-            break;
-        }
-        case BNN_LAYER_FC: L->out = (struct bnn_shape){1, 1, L->mh}; break;
-        case BNN_LAYER_MAXPOOL:
-            if (L->kernel > in.h || L->kernel > in.w)
-                return PERR("%s: layers[%d] '%s'.kernel: %d is larger than the input %dx%d", c->path, i, L->name,
-                            L->kernel, in.h, in.w);
-            L->out = (struct bnn_shape){(in.h - L->kernel) / L->stride + 1, (in.w - L->kernel) / L->stride + 1, in.c};
-            break;
-        case BNN_LAYER_LABELSELECT: L->out = (struct bnn_shape){1, 1, L->top_k}; break;
+        if (L->kind == BNN_LAYER_INPUT) return PERR("%s: layers[%d].type: only the first layer may be 'input'", c->path, i);
+        if (bnn__layer_out_shape(L, in, &L->out)) {
+            const int32_t pad = L->kind == BNN_LAYER_CONV ? L->pad : 0;
+            return PERR("%s: layers[%d] '%s'.kernel: %d is larger than the %sinput %dx%d", c->path, i, L->name, L->kernel,
+                        pad ? "(padded) " : "", in.h + 2 * pad, in.w + 2 * pad);
         }
         if ((int64_t)L->out.h * L->out.w * L->out.c > (int64_t)1 << 28)
             return PERR("%s: layers[%d] '%s': output too large", c->path, i, L->name);

@@ -3,6 +3,7 @@
 
 #include "bnnsim/net.h"
 #include "core/util.h"
+#include "net/shape.h"
 
 #define DIM_MAX (1 << 16)
 
@@ -47,6 +48,24 @@ int32_t bnn_net_last_matrix(const struct bnn_net *net)
 }
 
 #define FAIL(...) return bnn_error(BNN_ERR_INVALID_NET, __VA_ARGS__)
+
+int bnn__layer_out_shape(const struct bnn_layer *L, struct bnn_shape in, struct bnn_shape *out)
+{
+    switch (L->kind) {
+    case BNN_LAYER_INPUT: *out = L->out; return 0;
+    case BNN_LAYER_FC: *out = (struct bnn_shape){1, 1, L->mh}; return 0;
+    case BNN_LAYER_LABELSELECT: *out = (struct bnn_shape){1, 1, L->top_k}; return 0;
+    case BNN_LAYER_CONV:
+    case BNN_LAYER_MAXPOOL: {
+        const int32_t pad = L->kind == BNN_LAYER_CONV ? L->pad : 0, eh = in.h + 2 * pad, ew = in.w + 2 * pad;
+        if (eh < L->kernel || ew < L->kernel) return 1;
+        *out = (struct bnn_shape){(eh - L->kernel) / L->stride + 1, (ew - L->kernel) / L->stride + 1,
+                                  L->kind == BNN_LAYER_CONV ? L->mh : in.c};
+        return 0;
+    }
+    }
+    return 1;
+}
 
 static enum bnn_status check_matrix(const struct bnn_layer *L, const char *at)
 {
@@ -120,12 +139,9 @@ enum bnn_status bnn_net_finalize(struct bnn_net *net, const char *where)
             if (L->kernel < 1 || L->kernel > 64) FAIL("%s: kernel must be 1..64 (got %d)", at, L->kernel);
             if (L->stride < 1 || L->stride > 64) FAIL("%s: stride must be 1..64 (got %d)", at, L->stride);
             if (L->pad < 0 || L->pad >= L->kernel) FAIL("%s: pad must be 0..kernel-1 (got %d)", at, L->pad);
-            int32_t eh = L->in.h + 2 * L->pad, ew = L->in.w + 2 * L->pad;
-            if (eh < L->kernel || ew < L->kernel)
-                FAIL("%s: kernel %d is larger than the padded input %dx%d", at, L->kernel, eh, ew);
-            L->out.h = (eh - L->kernel) / L->stride + 1;
-            L->out.w = (ew - L->kernel) / L->stride + 1;
-            L->out.c = L->mh;
+            if (bnn__layer_out_shape(L, L->in, &L->out))
+                FAIL("%s: kernel %d is larger than the padded input %dx%d", at, L->kernel, L->in.h + 2 * L->pad,
+                     L->in.w + 2 * L->pad);
             if (L->mw != L->kernel * L->kernel * L->in.c)
                 FAIL("%s: matrix width %d != kernel^2 * in channels = %d", at, L->mw, L->kernel * L->kernel * L->in.c);
             if (L->pad && L->in_type == BNN_VT_BITS && L->pad_value != 0 && L->pad_value != 1)
@@ -139,17 +155,14 @@ enum bnn_status bnn_net_finalize(struct bnn_net *net, const char *where)
             int64_t mw = (int64_t)L->in.h * L->in.w * L->in.c + L->in_pad;
             if (mw != L->mw) FAIL("%s: matrix width %d != inputs %d x %d x %d + in_pad %d = %lld", at, L->mw, L->in.h,
                                   L->in.w, L->in.c, L->in_pad, (long long)mw);
-            L->out = (struct bnn_shape){1, 1, L->mh};
+            bnn__layer_out_shape(L, L->in, &L->out);
             break;
         }
         case BNN_LAYER_MAXPOOL:
             if (L->in_type != BNN_VT_BITS) FAIL("%s: maxpool needs a binary input (OR pooling)", at);
             if (L->kernel < 1 || L->stride < 1) FAIL("%s: kernel and stride must be >= 1", at);
-            if (L->kernel > L->in.h || L->kernel > L->in.w)
+            if (bnn__layer_out_shape(L, L->in, &L->out))
                 FAIL("%s: kernel %d is larger than the input %dx%d", at, L->kernel, L->in.h, L->in.w);
-            L->out.h = (L->in.h - L->kernel) / L->stride + 1;
-            L->out.w = (L->in.w - L->kernel) / L->stride + 1;
-            L->out.c = L->in.c;
             L->out_type = BNN_VT_BITS;
             break;
         case BNN_LAYER_LABELSELECT:
@@ -158,7 +171,7 @@ enum bnn_status bnn_net_finalize(struct bnn_net *net, const char *where)
                 FAIL("%s: type: labelselect must follow a conv or fc layer", at);
             if (L->top_k < 1 || L->top_k > 8 || L->top_k > net->n_classes)
                 FAIL("%s: k must be 1..min(8, classes = %d) (got %d)", at, net->n_classes, L->top_k);
-            L->out = (struct bnn_shape){1, 1, L->top_k};
+            bnn__layer_out_shape(L, L->in, &L->out);
             L->out_type = BNN_VT_INT;
             break;
         }
