@@ -47,7 +47,9 @@ int32_t bnn_plan_n_scores(const struct bnn_plan *plan);
 
 /* Classifies n images. pixels: n x (H*W*C) bytes in HWC order, as the input
  * layer's shape. scores: n x bnn_plan_n_scores(), may be NULL. results: n
- * entries, may be NULL. */
+ * entries, may be NULL. Threads take groups of up to 32 images; a single
+ * image shares its large layers between them (docs/executor.md). Allocates
+ * nothing; one plan runs one call at a time. */
 enum bnn_status bnn_plan_run(struct bnn_plan *plan, const uint8_t *pixels, int32_t n,
                              int32_t *scores, struct bnn_result *results);
 
