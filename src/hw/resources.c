@@ -52,12 +52,19 @@ static void map_mem(struct ctx *c, int32_t node, const char *what, int64_t width
         acc->ff += (double)width * depth * copies;
         return;
     }
-    if (!strcmp(st, "distributed") || (!strcmp(st, "auto") && depth <= 32)) {
+    /* auto: shallow or small memories go to LUTs, as synthesis maps them. Both
+     * thresholds are fitted: depth 32 to SFC-max (13-16-deep weights in LUT RAM,
+     * 4.5 BRAM), 1 Kbit to SFC-fix (0.25-0.8 Kbit buffers) against LFC-max,
+     * whose 1 Kbit memories must stay block RAM for its exact 396. */
+    const int small = depth <= 32 || width * depth < 1024;
+    if (!strcmp(st, "distributed") || (!strcmp(st, "auto") && small)) {
         d->target = BNN_MEM_LUTRAM;
         /* a LUT6 holds 32 x 2 bits (RAM32M) or 64 x 1 (RAM64X1) */
         d->luts = depth <= 32 ? (double)copies * ((width + 1) / 2) : (double)copies * width * ((depth + 63) / 64);
-        snprintf(d->rule, sizeof d->rule, "%s", !strcmp(st, "auto") ? "auto, depth <= 32: distributed RAM (fitted: SFC-max)"
-                                                                     : "ram_style=distributed");
+        snprintf(d->rule, sizeof d->rule, "%s",
+                 !strcmp(st, "auto") ? depth <= 32 ? "auto, depth <= 32: distributed RAM (fitted: SFC-max)"
+                                                   : "auto, under 1 Kbit: distributed RAM (fitted: SFC-fix, LFC-max)"
+                                     : "ram_style=distributed");
         acc->lut += d->luts;
         acc->lutram += d->luts;
         return;
@@ -72,7 +79,7 @@ static void map_mem(struct ctx *c, int32_t node, const char *what, int64_t width
     d->target = BNN_MEM_BRAM;
     d->bram18 = (double)copies * bnn_bram18_for(width, depth);
     snprintf(d->rule, sizeof d->rule, "%s: cheapest RAMB18 aspect ratio, one memory per copy",
-             !strcmp(st, "auto") ? "auto, depth > 32: block RAM" : "ram_style=block");
+             !strcmp(st, "auto") ? "auto, > 32 deep, >= 1 Kbit: block RAM" : "ram_style=block");
     acc->bram18 += d->bram18;
 }
 
