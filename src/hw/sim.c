@@ -250,7 +250,7 @@ static inline void plan(const struct snode *n, int *rd, int *wr, int64_t *skip)
 /* Moves the loop position past `k` iterations (k > 1 only for iterations
  * that move no data) and plans the next one into prd/pwr/pk, in one
  * dispatch on the kind; returns 1 when a frame ends. */
-static inline int advance(struct snode *n, int rd, int wr, int64_t k)
+static inline __attribute__((always_inline)) int advance(struct snode *n, int rd, int wr, int64_t k)
 {
     const struct bnn_hw_node *h = n->hw;
     n->reads += rd;
