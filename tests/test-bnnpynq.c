@@ -50,6 +50,30 @@ static void check_stages(struct bnn_plan *p, const struct bnn_net *net, const st
     }
 }
 
+/* Engine e of 1 + the kernel variants: 0 is the float engine, e > 0 the
+ * reference engine on variant e - 1. NULL (with *name set) when this CPU
+ * lacks that variant. */
+static struct bnn_plan *plan_for(const struct bnn_net *net, int e, const char **name)
+{
+    int n_var;
+    const struct bnn_kernel_variant *vars = bnn__kernel_variants(&n_var);
+    *name = e ? vars[e - 1].k.isa : "float";
+    if (e && !vars[e - 1].available()) return NULL;
+    struct bnn_plan_options o = {e ? BNN_ENGINE_REF : BNN_ENGINE_FLOAT, 1};
+    struct bnn_plan *p;
+    if (e) setenv("BNNSIM_ISA", vars[e - 1].k.isa, 1);
+    ASSERT_OK(bnn_plan_create(net, &o, &p));
+    unsetenv("BNNSIM_ISA");
+    return p;
+}
+
+static int n_engines(void)
+{
+    int n_var;
+    bnn__kernel_variants(&n_var);
+    return 1 + n_var;
+}
+
 static void test_cnv_deer(void **state)
 {
     (void)state;
@@ -74,23 +98,18 @@ static void test_cnv_deer(void **state)
         {"fc7_512", 10, 1, 0, 245, 0x22d5c9467e78732eull},        {"fc8_64x16b", 11, 16, 0, 379, 0xc185f9ce122dc7c0ull},
     };
     /* the float engine, then the reference engine on every kernel variant */
-    int n_var;
-    const struct bnn_kernel_variant *vars = bnn__kernel_variants(&n_var);
-    for (int e = 0; e <= n_var; e++) {
-        struct bnn_plan *p;
-        struct bnn_plan_options o = {e ? BNN_ENGINE_REF : BNN_ENGINE_FLOAT, 1};
-        if (e && !vars[e - 1].available()) continue;
-        if (e) setenv("BNNSIM_ISA", vars[e - 1].k.isa, 1);
-        ASSERT_OK(bnn_plan_create(net, &o, &p));
-        unsetenv("BNNSIM_ISA");
+    for (int e = 0; e < n_engines(); e++) {
+        const char *what;
+        struct bnn_plan *p = plan_for(net, e, &what);
+        if (!p) continue;
         assert_int_equal(bnn_plan_n_scores(p), 64);
         int32_t sc[64];
         struct bnn_result r;
         ASSERT_OK(bnn_plan_run(p, imgs.pixels, 1, sc, &r));
         for (int k = 0; k < 10; k++)
-            if (sc[k] != want[k]) fail_msg("%s: score[%d] = %d, expected %d", e ? vars[e - 1].k.isa : "float", k, sc[k], want[k]);
+            if (sc[k] != want[k]) fail_msg("%s: score[%d] = %d, expected %d", what, k, sc[k], want[k]);
         for (int k = 10; k < 64; k++)
-            if (sc[k] != 245) fail_msg("%s: padding row %d = %d, expected 245", e ? vars[e - 1].k.isa : "float", k, sc[k]);
+            if (sc[k] != 245) fail_msg("%s: padding row %d = %d, expected 245", what, k, sc[k]);
         assert_int_equal(r.class_index, 4);
         assert_string_equal(net->class_names[4], "Deer");
         check_stages(p, net, stages, 12);
@@ -117,15 +136,10 @@ static void test_lfc_three(void **state)
         {"fc1_1024", 2, 1, 0, 498, 0x9797f88ecaf88049ull}, {"fc2_1024", 3, 1, 0, 511, 0xc7717a242224a0b8ull},
         {"fc3_64", 4, 1, 0, 1, 0xfe495d20ed62b922ull},
     };
-    int n_var;
-    const struct bnn_kernel_variant *vars = bnn__kernel_variants(&n_var);
-    for (int e = 0; e <= n_var; e++) {
-        struct bnn_plan *p;
-        struct bnn_plan_options o = {e ? BNN_ENGINE_REF : BNN_ENGINE_FLOAT, 1};
-        if (e && !vars[e - 1].available()) continue;
-        if (e) setenv("BNNSIM_ISA", vars[e - 1].k.isa, 1);
-        ASSERT_OK(bnn_plan_create(net, &o, &p));
-        unsetenv("BNNSIM_ISA");
+    for (int e = 0; e < n_engines(); e++) {
+        const char *what;
+        struct bnn_plan *p = plan_for(net, e, &what);
+        if (!p) continue;
         int32_t sc[64];
         struct bnn_result r;
         ASSERT_OK(bnn_plan_run(p, imgs.pixels, 1, sc, &r));
