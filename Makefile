@@ -7,7 +7,7 @@
 BUILD   ?= build
 CC      ?= gcc
 OPT     ?= -O2 -g
-PKGS     = openblas jansson libzip zlib libpng stb
+PKGS     = openblas jansson libzip zlib libpng stb libprotobuf-c
 # OpenBLAS's OpenMP build, which shares libgomp's threads with ours. Debian's
 # default (pthread) build keeps a worker of its own spinning beside our
 # threads on a 2-core machine (measured: CNV on 2 threads 22k instead of 28k
@@ -19,7 +19,7 @@ PKG_CONFIG = PKG_CONFIG_PATH=$(BLAS_DIR)/pkgconfig$${PKG_CONFIG_PATH:+:$$PKG_CON
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter -fopenmp \
-           -Iinclude -Isrc -Itests $(PKG_CFLAGS)
+           -Iinclude -Isrc -Itests -I$(BUILD)/gen $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -Wl,-rpath,$(BLAS_DIR) -fopenmp -lm
 TEST_LDLIBS = $(shell pkg-config --libs cmocka)
 
@@ -29,12 +29,15 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 LDLIBS  += -fsanitize=address,undefined
 endif
 
-LIB_SRC  := $(sort $(wildcard src/core/*.c src/net/*.c src/io/*.c src/import/*.c src/exec/*.c src/kernels/*.c src/fold/*.c src/hw/*.c src/golden/*.c src/dse/*.c))
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/net/*.c src/io/*.c src/import/*.c src/onnx/*.c src/exec/*.c src/kernels/*.c src/fold/*.c src/hw/*.c src/golden/*.c src/dse/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test-*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench-*.c))
 BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# ONNX's own schema (Debian libonnx-dev) compiled by protoc-c at build time
+ONNX_PROTO ?= /usr/include/onnx/onnx.proto
+PROTO_OBJ := $(BUILD)/gen/onnx.pb-c.o
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(PROTO_OBJ)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libbnnsim.a
@@ -43,9 +46,17 @@ BIN      := $(BUILD)/bnnsim
 .PHONY: all deps run check check-asan test-bin bench data clean
 all: $(BIN) $(TESTS)
 
-$(BUILD)/%.o: %.c $(wildcard include/bnnsim/*.h) $(wildcard src/*/*.h) src/kernels/kernels.inc
+$(BUILD)/%.o: %.c $(wildcard include/bnnsim/*.h) $(wildcard src/*/*.h) src/kernels/kernels.inc | $(BUILD)/gen/onnx.pb-c.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/onnx.pb-c.c $(BUILD)/gen/onnx.pb-c.h: $(ONNX_PROTO)
+	@mkdir -p $(BUILD)/gen
+	protoc-c --c_out=$(BUILD)/gen --proto_path=$(dir $(ONNX_PROTO)) $(ONNX_PROTO)
+
+# generated code: its own warnings are not ours
+$(PROTO_OBJ): $(BUILD)/gen/onnx.pb-c.c $(BUILD)/gen/onnx.pb-c.h
+	$(CC) $(CFLAGS) -w -c $< -o $@
 
 # One source file per kernel and ISA, each with its own flags.
 KERNEL_FLAGS_avx2   = -mavx2 -mpopcnt
@@ -70,7 +81,7 @@ $(BUILD)/bench/%: bench/%.c $(LIB) $(wildcard src/kernels/*.h)
 
 # Debian packages (idempotent). Needs root or sudo.
 DEB_PKGS = gcc make pkg-config libopenblas-openmp-dev libcmocka-dev libstb-dev libpng-dev libjansson-dev \
-           zlib1g-dev libzip-dev dataset-fashion-mnist
+           zlib1g-dev libzip-dev dataset-fashion-mnist libprotobuf-c-dev protobuf-c-compiler libonnx-dev python3-onnx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

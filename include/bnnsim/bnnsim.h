@@ -11,6 +11,7 @@
 #include "bnnsim/io.h"
 #include "bnnsim/fold.h"
 #include "bnnsim/import.h"
+#include "bnnsim/onnx.h"
 #include "bnnsim/hw.h"
 #include "bnnsim/golden.h"
 #include "bnnsim/resources.h"

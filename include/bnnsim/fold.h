@@ -60,6 +60,8 @@ struct bnn_fold {
     int32_t n_defaults;
     struct bnn_fold_default *defaults;
     enum bnn_fold_format format;  /* the format it was read from */
+    int32_t swg_hls;              /* it names HLS sliding windows (ConvolutionInputGenerator_hls_N): a FINN
+                                     pipeline for it uses them unless told otherwise */
 };
 
 /* Reads a folding config (FINN JSON or BNN-PYNQ config.h, detected from

@@ -6,6 +6,8 @@
 #ifndef BNNSIM_STATUS_H
 #define BNNSIM_STATUS_H
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -32,6 +34,15 @@ enum bnn_status bnn_error(enum bnn_status s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 void bnn_error_clear(void);
+
+/* Findings that do not stop a call (a model FINN built wrongly, an input
+ * convention that was assumed): calls that can make them take a list the
+ * caller owns and frees. A NULL list drops them. */
+struct bnn_warnings {
+    int32_t n;
+    char **msg;
+};
+void bnn_warnings_free(struct bnn_warnings *w);
 
 #ifdef __cplusplus
 }

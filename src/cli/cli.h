@@ -20,6 +20,14 @@ int bnn_cmd_dse(int argc, char **argv);
 int bnn_cli_fail(enum bnn_status st);
 /* Prints "bnnsim: <formatted>" and returns 2 (usage errors). */
 int bnn_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Opens --net (JSON or ONNX) and the folding: --fold when given, else the
+ * one an ONNX model's HW layers carry. need_fold: a usage error without
+ * either. *where names the folding's source for messages. Returns 0, 1
+ * (error printed) or 2 (usage). */
+int bnn_cli_open(const char *net_path, const char *fold_path, int need_fold, struct bnn_net **net,
+                 struct bnn_fold **fold, const char **where);
+/* Prints each warning as "bnnsim: warning: ..." on stderr and frees them. */
+void bnn_cli_print_warnings(struct bnn_warnings *w);
 int bnn_cli_parse_int(const char *opt, const char *s, long lo, long hi, long *out);
 /* --style finn|paper into the hardware options (and the matching window
  * generator); 0, or a usage error (2). */

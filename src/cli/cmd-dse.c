@@ -267,8 +267,9 @@ int bnn_cmd_dse(int argc, char **argv)
     if (!net_path) return bnn_cli_usage_error("--net is required");
     if (!pareto && !(fps > 0)) return bnn_cli_usage_error("--target-fps is required (or --pareto)");
     struct bnn_net *net = NULL;
-    if ((st = bnn_net_load(net_path, &net))) return bnn_cli_fail(st);
-    int rc = 1;
+    int rc = bnn_cli_open(net_path, NULL, 0, &net, NULL, NULL);
+    if (rc) return rc;
+    rc = 1;
     if (pareto) {
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);

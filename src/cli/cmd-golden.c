@@ -81,8 +81,8 @@ int bnn_cmd_golden(int argc, char **argv)
         }
     }
     if (optind < argc) { bnn_cli_usage_error("unexpected argument '%s'", argv[optind]); goto out; }
-    if (!net_path || !fold_path || !n_inputs || !out) {
-        bnn_cli_usage_error("--net, --fold, --input and -o are required");
+    if (!net_path || !n_inputs || !out) {
+        bnn_cli_usage_error("--net, --input and -o are required (and --fold, unless the ONNX model carries its folding)");
         goto out;
     }
     go.frames = (int32_t)frames;
@@ -92,8 +92,10 @@ int bnn_cmd_golden(int argc, char **argv)
     struct bnn_hw_pipeline *p = NULL;
     struct bnn_images imgs = {0};
     enum bnn_status st;
-    if ((st = bnn_net_load(net_path, &net)) || (st = bnn_fold_load(fold_path, net, &fold)) ||
-        (st = bnn_hw_build(net, fold, &ho, fold_path, &p))) {
+    if ((rc = bnn_cli_open(net_path, fold_path, 1, &net, &fold, &fold_path))) goto done;
+    rc = 1;
+    if (fold->swg_hls && ho.style == BNN_STYLE_FINN) ho.swg = BNN_SWG_HLS;
+    if ((st = bnn_hw_build(net, fold, &ho, fold_path, &p))) {
         rc = bnn_cli_fail(st);
         goto done;
     }

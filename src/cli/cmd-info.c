@@ -30,8 +30,8 @@ int bnn_cmd_info(int argc, char **argv)
     if (optind < argc) return bnn_cli_usage_error("info: unexpected argument '%s'", argv[optind]);
     if (!path) return bnn_cli_usage_error("info: --net is required");
     struct bnn_net *net;
-    enum bnn_status st = bnn_net_load(path, &net);
-    if (st) return bnn_cli_fail(st);
+    int rc = bnn_cli_open(path, NULL, 0, &net, NULL, NULL);
+    if (rc) return rc;
     json_t *layers = json_array();
     if (!json) {
         printf("%s: %d layers, %d classes%s%s\n", net->name, net->n_layers, net->n_classes,

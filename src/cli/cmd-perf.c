@@ -119,7 +119,6 @@ int bnn_cmd_perf(int argc, char **argv)
     }
     if (optind < argc) return bnn_cli_usage_error("unexpected argument '%s'", argv[optind]);
     if (!net_path) return bnn_cli_usage_error("--net is required");
-    if (!fold_path) return bnn_cli_usage_error("--fold is required (a FINN folding JSON or a BNN-PYNQ config.h)");
     if (out_path && !size) return bnn_cli_usage_error("-o writes the sized FIFOs: it needs --size-fifos");
     if (swg >= 0) ho.swg = (enum bnn_swg_impl)swg;
 
@@ -130,8 +129,9 @@ int bnn_cmd_perf(int argc, char **argv)
     char *text = NULL;
     int rc = 1;
     enum bnn_status st;
-    if ((st = bnn_net_load(net_path, &net))) { rc = bnn_cli_fail(st); goto done; }
-    if ((st = bnn_fold_load(fold_path, net, &fold))) { rc = bnn_cli_fail(st); goto done; }
+    if ((rc = bnn_cli_open(net_path, fold_path, 1, &net, &fold, &fold_path))) goto done;
+    rc = 1;
+    if (swg < 0 && fold->swg_hls && ho.style == BNN_STYLE_FINN) ho.swg = BNN_SWG_HLS;
     struct bnn_fifo_sizing fs = {0};
     if (size) {
         struct bnn_hw_pipeline *p;

@@ -63,7 +63,7 @@ int bnn_cmd_resources(int argc, char **argv)
         }
     }
     if (optind < argc) return bnn_cli_usage_error("unexpected argument '%s'", argv[optind]);
-    if (!net_path || !fold_path) return bnn_cli_usage_error("--net and --fold are required");
+    if (!net_path) return bnn_cli_usage_error("--net is required");
     struct bnn_net *net = NULL;
     struct bnn_fold *fold = NULL;
     struct bnn_hw_pipeline *p = NULL;
@@ -71,11 +71,13 @@ int bnn_cmd_resources(int argc, char **argv)
     struct bnn_device dev;
     enum bnn_status st;
     int rc = 1;
-    if ((st = bnn_device_load(dev_name, &dev)) || (st = bnn_net_load(net_path, &net)) ||
-        (st = bnn_fold_load(fold_path, net, &fold))) {
+    if ((st = bnn_device_load(dev_name, &dev))) {
         rc = bnn_cli_fail(st);
         goto done;
     }
+    if ((rc = bnn_cli_open(net_path, fold_path, 1, &net, &fold, &fold_path))) goto done;
+    rc = 1;
+    if (fold->swg_hls && ho.style == BNN_STYLE_FINN) ho.swg = BNN_SWG_HLS;
     ho.clock_mhz = dev.clock_mhz;
     if ((st = bnn_hw_build(net, fold, &ho, fold_path, &p)) || (st = bnn_hw_resources(p, net, fold, &r))) {
         rc = bnn_cli_fail(st);

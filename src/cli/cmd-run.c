@@ -150,7 +150,7 @@ int bnn_cmd_run(int argc, char **argv)
     }
     if (optind < argc) { rc = bnn_cli_usage_error("unexpected argument '%s'", argv[optind]); goto out; }
     if (!net_path) { rc = bnn_cli_usage_error("--net is required"); goto out; }
-    if (!n_inputs && !fold_path) {
+    if (!n_inputs && !fold_path && !bnn_path_is_onnx(net_path)) {
         rc = bnn_cli_usage_error("--input is required (an image, IDX, CIFAR-10 .bin or .npy file), or --fold for the "
                                  "pipeline report alone");
         goto out;
@@ -169,8 +169,14 @@ int bnn_cmd_run(int argc, char **argv)
     char *text = NULL, *perf_text = NULL;
     struct bnn_perf pf = {0};
     enum bnn_status st;
-    if ((st = bnn_net_load(net_path, &net))) { rc = bnn_cli_fail(st); goto done; }
-    if (fold_path && (st = bnn_fold_load(fold_path, net, &fold))) { rc = bnn_cli_fail(st); goto done; }
+    /* a model's own folding shows the pipeline report when there is nothing to classify */
+    if ((rc = bnn_cli_open(net_path, fold_path, 0, &net, n_inputs && !fold_path ? NULL : &fold, &fold_path))) goto done;
+    rc = 1;
+    if (!n_inputs && !fold) {
+        rc = bnn_cli_usage_error("--input is required: %s carries no folding for a pipeline report", net_path);
+        goto done;
+    }
+    if (fold && fold->swg_hls && ho.style == BNN_STYLE_FINN) ho.swg = BNN_SWG_HLS;
     if (fold) {
         struct bnn_sim_options so = {16, 0, 0, 1000, 0};
         if ((st = bnn_cli_perf_run(net, fold, fold_path, &ho, &so, &pf))) { rc = bnn_cli_fail(st); goto done; }

@@ -55,6 +55,44 @@ int bnn_cli_usage_error(const char *fmt, ...)
     return 2;
 }
 
+void bnn_cli_print_warnings(struct bnn_warnings *w)
+{
+    for (int32_t i = 0; i < w->n; i++) fprintf(stderr, "bnnsim: warning: %s\n", w->msg[i]);
+    bnn_warnings_free(w);
+}
+
+int bnn_cli_open(const char *net_path, const char *fold_path, int need_fold, struct bnn_net **net,
+                 struct bnn_fold **fold, const char **where)
+{
+    struct bnn_warnings warn = {0};
+    struct bnn_fold *own = NULL;
+    *net = NULL;
+    if (fold) *fold = NULL;
+    enum bnn_status st = bnn_net_open(net_path, net, fold ? &own : NULL, &warn);
+    bnn_cli_print_warnings(&warn);
+    if (st) return bnn_cli_fail(st);
+    if (!fold) return 0;
+    if (fold_path) {
+        bnn_fold_free(own);
+        if ((st = bnn_fold_load(fold_path, *net, fold))) {
+            bnn_net_free(*net);
+            *net = NULL;
+            return bnn_cli_fail(st);
+        }
+        if (where) *where = fold_path;
+        return 0;
+    }
+    *fold = own;
+    if (where) *where = net_path;
+    if (!own && need_fold) {
+        bnn_net_free(*net);
+        *net = NULL;
+        return bnn_cli_usage_error("--fold is required (a FINN folding JSON or a BNN-PYNQ config.h); an ONNX model with "
+                                   "FINN HW layers carries its own");
+    }
+    return 0;
+}
+
 int bnn_cli_parse_int(const char *opt, const char *s, long lo, long hi, long *out)
 {
     char *end;

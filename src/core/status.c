@@ -1,5 +1,7 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "bnnsim/status.h"
 
@@ -35,4 +37,27 @@ enum bnn_status bnn_error(enum bnn_status s, const char *fmt, ...)
     va_end(ap);
     last_status = s;
     return s;
+}
+
+void bnn_warnings_free(struct bnn_warnings *w)
+{
+    if (!w) return;
+    for (int32_t i = 0; i < w->n; i++) free(w->msg[i]);
+    free(w->msg);
+    w->n = 0;
+    w->msg = NULL;
+}
+
+void bnn__warn(struct bnn_warnings *w, const char *fmt, ...)
+{
+    if (!w) return;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    char **m = realloc(w->msg, (size_t)(w->n + 1) * sizeof *m);
+    if (!m) return;
+    w->msg = m;
+    if ((w->msg[w->n] = strdup(buf))) w->n++;
 }

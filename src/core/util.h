@@ -41,6 +41,9 @@ static inline int64_t bnn__floordiv(int64_t a, int64_t b) { return a >= 0 ? a / 
 /* Status of the last bnn_error() on this thread. */
 enum bnn_status bnn__last_status(void);
 
+/* Appends a warning (printf format) to w; w may be NULL. */
+void bnn__warn(struct bnn_warnings *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 void *bnn__calloc(size_t n, size_t size); /* sets BNN_ERR_NOMEM message on failure */
 char *bnn__strdup(const char *s);
 

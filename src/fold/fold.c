@@ -258,6 +258,7 @@ static enum bnn_status load_json(const char *path, const struct bnn_net *net, st
     json_object_foreach(root, node, v) {
         if (strcmp(node, "Defaults") == 0) continue;
         int32_t j = -1, num;
+        if (bnn__has_prefix_num(node, "ConvolutionInputGenerator_hls_", &num)) f->swg_hls = 1;
         for (const char *const *k = mvau_kinds; *k; k++)
             if (bnn__has_prefix_num(node, *k, &num)) j = num;
         for (int32_t m = 0; m < f->n && j < 0; m++)
