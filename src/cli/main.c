@@ -12,6 +12,11 @@ static const char usage[] =
     "      classify images bit-exactly as FINN hardware does; print class and scores\n"
     "  bnnsim import bnn-pynq --network cnvW1A1|lfcW1A1 DIR -o OUT.json\n"
     "      convert BNN-PYNQ per-PE .bin files to OUT.json + OUT.npz + OUT.fold.json\n"
+    "  bnnsim import onnx MODEL.onnx -o OUT.json\n"
+    "      convert a FINN / QONNX ONNX model (any stage of the FINN flow) to OUT.json + OUT.npz\n"
+    "      (+ OUT.fold.json from its HW layers); every --net also takes MODEL.onnx directly\n"
+    "  bnnsim export onnx --net NET [--fold FOLD] [--form hw|streamlined] -o MODEL.onnx\n"
+    "      write a FINN-ONNX model: HW layers carrying the folding, or the streamlined form\n"
     "  bnnsim gen net --topology sfc|lfc|cnv [--seed N] -o OUT.json\n"
     "      write a deterministic, untrained network shaped as the FINN paper's\n"
     "  bnnsim gen samples -o DIR\n"
@@ -127,6 +132,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0) return bnn_cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "import") == 0) return bnn_cmd_import(argc - 1, argv + 1);
+    if (strcmp(cmd, "export") == 0) return bnn_cmd_export(argc - 1, argv + 1);
     if (strcmp(cmd, "gen") == 0) return bnn_cmd_gen(argc - 1, argv + 1);
     if (strcmp(cmd, "info") == 0) return bnn_cmd_info(argc - 1, argv + 1);
     if (strcmp(cmd, "perf") == 0) return bnn_cmd_perf(argc - 1, argv + 1);

@@ -26,9 +26,10 @@ static enum bnn_status compute_node(struct ox_walk *w, const struct ox_node *n, 
     struct bnn_fold_node *e = entry(w, name);
     if (!e) return BNN_ERR_NOMEM;
     int32_t ind = (int32_t)ox_attr_i(n, "inFIFODepths", 0), outd = (int32_t)ox_attr_i(n, "outFIFODepths", 0);
-    if (ind > 2) e->in_fifo = BNN_MAX(e->in_fifo, ind);
-    if (outd > 2) e->out_fifo = BNN_MAX(e->out_fifo, outd);
+    if (ind > 0 && ind != 2) e->in_fifo = BNN_MAX(e->in_fifo, ind);
+    if (outd > 0 && outd != 2) e->out_fifo = BNN_MAX(e->out_fifo, outd);
     for (int32_t i = 0; i < w->n_fifos; i++) {
+        if (w->fifos[i].depth == 2) continue; /* FINN's default depth: no setting */
         struct bnn_fold_node *prev = w->fifos[i].before_dwc && w->last_compute[0] ? entry(w, w->last_compute) : NULL;
         if (prev) prev->out_fifo = BNN_MAX(prev->out_fifo, w->fifos[i].depth);
         else if ((e = entry(w, name))) e->in_fifo = BNN_MAX(e->in_fifo, w->fifos[i].depth);
@@ -310,8 +311,15 @@ enum bnn_status ox_hw_node(struct ox_walk *w, const struct ox_node *n, int *hand
         return BNN_OK;
     }
     if (!strcmp(b, "StreamingFIFO")) {
+        int32_t depth = (int32_t)ox_attr_i(n, "depth", 2);
+        if (depth < 1) return ox_fail(w, n, BNN_ERR_INVALID_NET, "depth %d", depth);
+        if (w->own_file) { /* bnnsim's own export: the FIFO has the name bnnsim's pipeline gives it */
+            struct bnn_fold_node *e = depth == 2 ? NULL : entry(w, n->name);
+            if (e) e->depth = depth;
+            return BNN_OK;
+        }
         if (w->n_fifos < (int32_t)(sizeof w->fifos / sizeof w->fifos[0]))
-            w->fifos[w->n_fifos++] = (struct ox_fifo_seen){(int32_t)ox_attr_i(n, "depth", 2), 0};
+            w->fifos[w->n_fifos++] = (struct ox_fifo_seen){depth, 0};
         return BNN_OK;
     }
     if (!strcmp(b, "StreamingDataWidthConverter")) {
@@ -335,7 +343,8 @@ enum bnn_status ox_hw_fold(struct ox_walk *w, struct bnn_fold **out)
     /* FIFOs after the last compute node: its output */
     if (w->n_fifos && w->last_compute[0]) {
         struct bnn_fold_node *e = entry(w, w->last_compute);
-        for (int32_t i = 0; e && i < w->n_fifos; i++) e->out_fifo = BNN_MAX(e->out_fifo, w->fifos[i].depth);
+        for (int32_t i = 0; e && i < w->n_fifos; i++)
+            if (w->fifos[i].depth != 2) e->out_fifo = BNN_MAX(e->out_fifo, w->fifos[i].depth);
     }
     for (int32_t j = 0; j < f->n && j < (int32_t)(sizeof w->mvau_pe / sizeof w->mvau_pe[0]); j++)
         if (w->mvau_pe[j]) f->layers[j] = (struct bnn_fold_layer){f->layers[j].layer, w->mvau_pe[j], w->mvau_simd[j], 0};

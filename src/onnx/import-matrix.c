@@ -115,8 +115,21 @@ enum bnn_status ox_finalize_input(struct ox_walk *w, const struct ox_node *n, in
                                                   "quantise the input (Quant, MultiThreshold) before the first layer",
                        t[1]);
     int64_t q[256];
+    int found = 0;
+    /* a file bnnsim wrote: its own input layer, if the codes are those (the
+     * graph's values are codes, or codes * 2^-frac) */
+    const int32_t tries[2] = {f, w->hint_in.frac};
+    for (int32_t k = 0; k < 2 && w->has_hint_in && !found; k++) {
+        int ok = tries[k] >= f;
+        for (int32_t p = 0; p < 256 && ok; p++) {
+            double x = ldexp(t[p], tries[k]);
+            q[p] = (int64_t)x;
+            ok = x == floor(x);
+        }
+        if (ok && spec_matches(&w->hint_in, q)) L->input = w->hint_in, found = 1, f = tries[k];
+    }
     for (int32_t p = 0; p < 256; p++) q[p] = (int64_t)ldexp(t[p], f);
-    if (!find_spec(q, f, &L->input)) {
+    if (!found && !find_spec(q, f, &L->input)) {
         int32_t p = 0;
         while (p < 255 && q[p] == q[0]) p++;
         return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "the input quantiser's codes (pixel 0 -> %lld, %d -> %lld, 255 -> %lld) "
@@ -316,6 +329,8 @@ enum bnn_status ox_threshold(struct ox_walk *w, const struct ox_node *n, const d
             if (ok) g = gi;
         }
     }
+    /* the fewest fraction bits that hold the thresholds exactly */
+    const int32_t tf = g >= 0 ? BNN_MAX(0, F + g - w->f_onnx) : F;
     int warned = 0;
     for (int32_t c = 0; c < mh; c++) {
         if (w->a[c] < 0) negate_row(w, L, c);
@@ -325,7 +340,7 @@ enum bnn_status ox_threshold(struct ox_walk *w, const struct ox_node *n, const d
             const long double th = thr[(int64_t)c * n_thr + i];
             int64_t T;
             if (g >= 0) {
-                T = (int64_t)ldexpl(th, g > w->f_onnx ? g : w->f_onnx);
+                T = (int64_t)ldexpl(th, tf - F + w->f_onnx);
             } else if (a == 0) {
                 T = b >= th ? w->acc_min : w->acc_max + 1;
             } else {
@@ -344,7 +359,7 @@ enum bnn_status ox_threshold(struct ox_walk *w, const struct ox_node *n, const d
             L->thresholds[(int64_t)c * n_thr + i] = T;
         }
     }
-    L->thr_frac = g > w->f_onnx ? F + g - w->f_onnx : F;
+    L->thr_frac = tf;
     int64_t lo = 0, hi = 0;
     for (int64_t k = 0; k < (int64_t)mh * n_thr; k++) lo = BNN_MIN(lo, L->thresholds[k]), hi = BNN_MAX(hi, L->thresholds[k]);
     L->thr_bits = bnn__signed_bits(lo, hi);

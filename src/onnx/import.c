@@ -696,8 +696,38 @@ static int is_output(const struct ox_graph *g, int32_t t)
     return 0;
 }
 
+static const char *bnnsim_metadata(const struct ox_graph *g)
+{
+    const Onnx__ModelProto *m = g->model;
+    for (size_t i = 0; i < m->n_metadata_props; i++)
+        if (m->metadata_props[i]->key && !strcmp(m->metadata_props[i]->key, "bnnsim") && m->metadata_props[i]->value)
+            return m->metadata_props[i]->value;
+    return NULL;
+}
+
+/* the input layer bnnsim wrote, tried first where the codes allow it */
+static void input_hint(struct ox_walk *w)
+{
+    const char *text = bnnsim_metadata(w->g);
+    json_t *root = text ? json_loads(text, 0, NULL) : NULL;
+    json_t *in = json_object_get(json_array_get(json_object_get(root, "layers"), 0), "input");
+    json_t *range = json_object_get(in, "range");
+    if (json_is_object(in) && json_array_size(range) == 2) {
+        w->hint_in = (struct bnn_input_spec){BNN_INPUT_FIXED, 0, (int32_t)json_integer_value(json_object_get(in, "bits")),
+                                             (int32_t)json_integer_value(json_object_get(in, "frac")),
+                                             json_is_true(json_object_get(in, "signed")),
+                                             (int32_t)json_integer_value(json_array_get(range, 0)),
+                                             (int32_t)json_integer_value(json_array_get(range, 1))};
+        w->has_hint_in = w->hint_in.bits >= 2 && w->hint_in.bits <= 16 && w->hint_in.frac >= 0 && w->hint_in.frac <= 16 &&
+                         w->hint_in.range_lo < w->hint_in.range_hi;
+    }
+    json_decref(root);
+}
+
 static enum bnn_status start(struct ox_walk *w, const struct bnn_onnx_options *opt)
 {
+    input_hint(w);
+    w->own_file = bnnsim_metadata(w->g) != NULL;
     struct ox_graph *g = w->g;
     const struct ox_tensor *in = &g->t[g->input];
     if (!in->has_shape) return ox_fail(w, NULL, BNN_ERR_INVALID_NET, "graph input '%s' has no shape", in->name);
@@ -765,11 +795,7 @@ static enum bnn_status start(struct ox_walk *w, const struct bnn_onnx_options *o
  * file it wrote is read back; each hint is used only where it fits. */
 static void apply_hints(struct ox_walk *w)
 {
-    const Onnx__ModelProto *m = w->g->model;
-    const char *text = NULL;
-    for (size_t i = 0; i < m->n_metadata_props; i++)
-        if (m->metadata_props[i]->key && !strcmp(m->metadata_props[i]->key, "bnnsim") && m->metadata_props[i]->value)
-            text = m->metadata_props[i]->value;
+    const char *text = bnnsim_metadata(w->g);
     if (!text) return;
     json_t *root = json_loads(text, 0, NULL);
     if (!root) return;
@@ -798,25 +824,25 @@ static void apply_hints(struct ox_walk *w)
                 if (L->weights) snprintf(L->weights_tensor, sizeof L->weights_tensor, "%.58s.W", nm);
                 if (L->thresholds) snprintf(L->thresholds_tensor, sizeof L->thresholds_tensor, "%.58s.T", nm);
             }
-            json_t *tb = json_object_get(o, "threshold_bits");
-            if (L->thresholds && json_is_integer(tb) && json_integer_value(tb) > L->thr_bits && json_integer_value(tb) <= 64)
-                L->thr_bits = (int32_t)json_integer_value(tb);
-            json_t *tf = json_object_get(o, "threshold_frac");
-            int64_t want = json_is_integer(tf) ? json_integer_value(tf) : -1;
-            if (L->thresholds && want > L->thr_frac && want <= 32) {
-                int32_t up = (int32_t)(want - L->thr_frac);
+            json_t *tf = json_object_get(o, "threshold_frac"), *tb = json_object_get(o, "threshold_bits");
+            if (!L->thresholds) continue;
+            const int64_t nt = (int64_t)L->mh * L->n_thr;
+            int64_t want = json_is_integer(tf) ? json_integer_value(tf) : L->thr_frac;
+            if (want >= 0 && want <= 32 && want != L->thr_frac) { /* rescale where it is exact */
+                int32_t sh = (int32_t)(want - L->thr_frac);
                 int ok = 1;
-                for (int64_t k = 0; k < (int64_t)L->mh * L->n_thr; k++)
-                    ok &= llabs(L->thresholds[k]) < ((int64_t)1 << (62 - up));
-                if (ok) {
-                    for (int64_t k = 0; k < (int64_t)L->mh * L->n_thr; k++) L->thresholds[k] *= (int64_t)1 << up;
-                    L->thr_frac = (int32_t)want;
-                    int64_t lo = 0, hi = 0;
-                    for (int64_t k = 0; k < (int64_t)L->mh * L->n_thr; k++)
-                        lo = BNN_MIN(lo, L->thresholds[k]), hi = BNN_MAX(hi, L->thresholds[k]);
-                    L->thr_bits = BNN_MAX(L->thr_bits, bnn__signed_bits(lo, hi));
-                }
+                for (int64_t k = 0; k < nt && ok; k++)
+                    ok = sh > 0 ? llabs(L->thresholds[k]) < ((int64_t)1 << (62 - sh))
+                                : L->thresholds[k] % ((int64_t)1 << -sh) == 0;
+                for (int64_t k = 0; k < nt && ok; k++)
+                    L->thresholds[k] = sh > 0 ? L->thresholds[k] * ((int64_t)1 << sh) : L->thresholds[k] / ((int64_t)1 << -sh);
+                if (ok) L->thr_frac = (int32_t)want;
             }
+            int64_t lo = 0, hi = 0;
+            for (int64_t k = 0; k < nt; k++) lo = BNN_MIN(lo, L->thresholds[k]), hi = BNN_MAX(hi, L->thresholds[k]);
+            L->thr_bits = bnn__signed_bits(lo, hi);
+            if (json_is_integer(tb) && json_integer_value(tb) > L->thr_bits && json_integer_value(tb) <= 64)
+                L->thr_bits = (int32_t)json_integer_value(tb);
         }
     json_decref(root);
 }

@@ -52,6 +52,9 @@ struct ox_walk {
     double table[257];              /* [256]: the value of padding inserted so far */
     int32_t in_h, in_w, in_c;       /* the input layer's map */
     double pixel_div;               /* what the graph's input holds: pixel / pixel_div */
+    struct bnn_input_spec hint_in;  /* bnnsim's own metadata: the input layer it wrote */
+    int32_t has_hint_in;
+    int32_t own_file;               /* written by bnnsim: its HW nodes are named as its pipeline names them */
     /* BITS */
     double lo, d;
     /* padding waiting for its consumer: flat in_pad, or a map pad for a conv */
