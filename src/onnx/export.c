@@ -329,6 +329,10 @@ static enum bnn_status hw_mvau(struct ex *e, const struct bnn_hw_node *hn, const
     const int fixed = is_fixed_first(net, hn->layer);
     const int32_t mh = L->mh, mw = L->mw;
     if (L->kind == BNN_LAYER_FC && !e->flat) flatten(e, xb_str(b, "%s_flatten", hn->name));
+    if (L->kind == BNN_LAYER_FC && L->in_pad && hn->layer != bnn_net_first_matrix(net)) {
+        int64_t pd[4] = {0, 0, 0, L->in_pad}; /* padding columns on the bits (the first layer's come as pixels) */
+        pad_node(e, xb_str(b, "%s_pad", hn->name), 2, pd, L->in_pad_value);
+    }
     double *W = malloc((size_t)mh * mw * sizeof *W);
     if (!W) return bnn_error(BNN_ERR_NOMEM, "out of memory");
     for (int64_t k = 0; k < mw; k++)

@@ -212,30 +212,31 @@ static enum bnn_status thresholding(struct ox_walk *w, const struct ox_node *n)
     return st;
 }
 
-static int32_t attr_square(const struct ox_node *n, const char *name, int32_t def, int *ok)
+/* an attribute that is one int or a list [h, w] (FINN wrote both over time) */
+static void attr_pair(const struct ox_node *n, const char *name, int32_t def, int32_t *a, int32_t *b)
 {
     int64_t v[4];
     int32_t k = ox_attr_ints(n, name, v, 4);
-    if (k < 1) return def;
-    for (int32_t i = 1; i < k; i++)
-        if (v[i] != v[0]) *ok = 0;
-    return (int32_t)v[0];
+    *a = *b = k >= 1 ? (int32_t)v[0] : def;
+    if (k >= 2) *b = (int32_t)v[1];
 }
 
 static enum bnn_status swg(struct ox_walk *w, const struct ox_node *n)
 {
-    int ok = 1;
-    int32_t k = attr_square(n, "ConvKernelDim", 0, &ok), stride = attr_square(n, "Stride", 1, &ok),
-            dil = attr_square(n, "Dilation", 1, &ok), ifm = attr_square(n, "IFMDim", 0, &ok);
+    int32_t k, k2, stride, s2, dil, d2, ih, iw;
+    attr_pair(n, "ConvKernelDim", 0, &k, &k2);
+    attr_pair(n, "Stride", 1, &stride, &s2);
+    attr_pair(n, "Dilation", 1, &dil, &d2);
+    attr_pair(n, "IFMDim", 0, &ih, &iw);
     int32_t ch = (int32_t)ox_attr_i(n, "IFMChannels", 0), simd = (int32_t)ox_attr_i(n, "SIMD", 1);
-    if (!ok) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "a non-square window, stride or map");
-    if (dil != 1) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "dilation %d", dil);
+    if (k != k2 || stride != s2) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "a non-square window or stride");
+    if (dil != 1 || d2 != 1) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "dilation %d", dil);
     if (ox_attr_i(n, "depthwise", 0)) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "a depthwise window");
     if (!w->spatial) return ox_fail(w, n, BNN_ERR_INVALID_NET, "a sliding window on a flat vector");
     if (w->dom == W_ACC) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "a sliding window over accumulators");
-    if (ch != w->c || ifm != w->h + 2 * w->map_pad || w->h != w->w)
-        return ox_fail(w, n, BNN_ERR_INVALID_NET, "IFMChannels=%d, IFMDim=%d but its input map is %dx%dx%d (padded by %d)",
-                       ch, ifm, w->h, w->w, w->c, w->map_pad);
+    if (ch != w->c || ih != w->h + 2 * w->map_pad || iw != w->w + 2 * w->map_pad)
+        return ox_fail(w, n, BNN_ERR_INVALID_NET, "IFMChannels=%d, IFMDim=%dx%d but its input map is %dx%dx%d (padded by %d)",
+                       ch, ih, iw, w->h, w->w, w->c, w->map_pad);
     if (k < 1 || stride < 1) return ox_fail(w, n, BNN_ERR_INVALID_NET, "kernel %d, stride %d", k, stride);
     w->win = 1;
     w->win_k = k;
@@ -254,15 +255,16 @@ static enum bnn_status swg(struct ox_walk *w, const struct ox_node *n)
 
 static enum bnn_status maxpool(struct ox_walk *w, const struct ox_node *n)
 {
-    int ok = 1;
-    int32_t k = attr_square(n, "PoolDim", 0, &ok), img = attr_square(n, "ImgDim", 0, &ok);
+    int32_t k, k2, ih, iw;
+    attr_pair(n, "PoolDim", 0, &k, &k2);
+    attr_pair(n, "ImgDim", 0, &ih, &iw);
     int32_t ch = (int32_t)ox_attr_i(n, "NumChannels", 0);
-    if (!ok) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "a non-square pool");
+    if (k != k2) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "a non-square pool");
     if (w->dom != W_BITS || !(w->d > 0)) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "max-pool of values that are not binary activations");
-    if (!w->spatial || ch != w->c || img != w->h || w->h != w->w || k < 1 || k > w->h)
-        return ox_fail(w, n, BNN_ERR_INVALID_NET, "ImgDim=%d, PoolDim=%d, NumChannels=%d on a %dx%dx%d map", img, k, ch,
+    if (!w->spatial || ch != w->c || ih != w->h || iw != w->w || k < 1 || k > w->h || k > w->w)
+        return ox_fail(w, n, BNN_ERR_INVALID_NET, "ImgDim=%dx%d, PoolDim=%d, NumChannels=%d on a %dx%dx%d map", ih, iw, k, ch,
                        w->h, w->w, w->c);
-    if (ox_attr_i(n, "CeilMode", 0) && (w->h - k) % k) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "CeilMode = 1");
+    if (ox_attr_i(n, "CeilMode", 0) && ((w->h - k) % k || (w->w - k) % k)) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "CeilMode = 1");
     struct bnn_layer *L = ox_add_layer(w, BNN_LAYER_MAXPOOL, "pool");
     if (!L) return BNN_ERR_NOMEM;
     L->kernel = L->stride = k;

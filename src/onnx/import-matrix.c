@@ -78,7 +78,8 @@ enum bnn_status ox_finalize_input(struct ox_walk *w, const struct ox_node *n, in
     for (int32_t p = p0; p < 256; p++) two &= t[p] == t[p0];
     int is01 = 1;
     for (int32_t p = 0; p < 256; p++) is01 &= t[p] == 0 || t[p] == 1;
-    if (two && (!xnor || is01)) {
+    /* a two-valued table is a binary input, unless bnnsim's own metadata says it wrote a fixed-point one */
+    if (two && (!xnor || is01) && !w->has_hint_in) {
         double lo = t[0], hi = p0 < 256 ? t[p0] : NAN;
         if (p0 == 256) { /* a constant input: say which bit it is */
             if (t[0] == 1) p0 = 0, hi = 1, lo = xnor ? 0 : -1;
@@ -215,7 +216,7 @@ enum bnn_status ox_matrix(struct ox_walk *w, const struct ox_node *n, enum bnn_l
     int64_t qabs = 0;
     if (fixed) {
         const struct bnn_input_spec *s = &w->net->layers[0].input;
-        qabs = s->is_signed ? (int64_t)1 << (s->bits - 1) : ((int64_t)1 << s->bits) - 1;
+        qabs = BNN_MAX(llabs(bnn__quantize_pixel(s, 0)), llabs(bnn__quantize_pixel(s, 255)));
     }
     for (int32_t c = 0; c < mh; c++) {
         double s = 0;
