@@ -33,7 +33,12 @@ static int nets_equal(const struct bnn_net *a, const struct bnn_net *b, int exac
         if (names && strcmp(x->name, y->name)) return snprintf(why, n, "layer %d: name %s vs %s", i, x->name, y->name), 0;
         if (memcmp(&x->in, &y->in, sizeof x->in) || memcmp(&x->out, &y->out, sizeof x->out))
             return snprintf(why, n, "layer %d: shapes differ", i), 0;
-        if (x->kind == BNN_LAYER_INPUT && memcmp(&x->input, &y->input, sizeof x->input))
+        const struct bnn_input_spec *u = &x->input, *z = &y->input;
+        if (x->kind == BNN_LAYER_INPUT &&
+            (u->kind != z->kind || (u->kind == BNN_INPUT_BINARY ? u->binarize_threshold != z->binarize_threshold
+                                                                 : u->bits != z->bits || u->frac != z->frac ||
+                                                                       u->is_signed != z->is_signed ||
+                                                                       u->range_lo != z->range_lo || u->range_hi != z->range_hi)))
             return snprintf(why, n, "input spec differs (kind %d/%d thr %d/%d bits %d/%d frac %d/%d signed %d/%d range %d..%d/%d..%d)",
                             x->input.kind, y->input.kind, x->input.binarize_threshold, y->input.binarize_threshold,
                             x->input.bits, y->input.bits, x->input.frac, y->input.frac, x->input.is_signed,
@@ -523,9 +528,9 @@ static void test_raw_qonnx_conv(void **state)
             if (!L[i].mh) continue;
             L[i].weights = malloc((size_t)L[i].mh * L[i].mw);
             for (int64_t k = 0; k < (int64_t)L[i].mh * L[i].mw; k++) L[i].weights[k] = rnd() & 1;
-            snprintf(L[i].weights_tensor, sizeof L[i].weights_tensor, "%s.W", L[i].name);
+            snprintf(L[i].weights_tensor, sizeof L[i].weights_tensor, "%.60s.W", L[i].name);
             if (L[i].act == BNN_ACT_RAW) continue;
-            snprintf(L[i].thresholds_tensor, sizeof L[i].thresholds_tensor, "%s.T", L[i].name);
+            snprintf(L[i].thresholds_tensor, sizeof L[i].thresholds_tensor, "%.60s.T", L[i].name);
             L[i].thresholds = malloc((size_t)L[i].mh * sizeof(int64_t));
             for (int32_t r = 0; r < L[i].mh; r++)
                 L[i].thresholds[r] = i == 1 && fixed ? (int64_t)(rnd() % 801) - 400 : 1 + (int64_t)(rnd() % (uint64_t)(L[i].mw - 1));
@@ -537,7 +542,7 @@ static void test_raw_qonnx_conv(void **state)
         }
         net->n_classes = 10;
         net->class_names = calloc(10, sizeof(char *));
-        for (int i = 0; i < 10; i++) net->class_names[i] = malloc(4), snprintf(net->class_names[i], 4, "%d", i);
+        for (int i = 0; i < 10; i++) net->class_names[i] = malloc(12), snprintf(net->class_names[i], 12, "%d", i);
         ASSERT_OK(bnn_net_finalize(net, "expected"));
 
         struct qb q = {.uid = 0};

@@ -25,7 +25,7 @@ static const char help[] =
     "--compare prints both side by side.\n"
     "\n"
     "Options:\n"
-    "  --net FILE          network description\n"
+    "  --net FILE          network: NET.json (NET.npz beside it) or a FINN/QONNX MODEL.onnx\n"
     "  --device NAME       zc706 (default), pynq-z1, pynq-z2, ultra96, zcu104 or a JSON\n"
     "  --target-fps F      frames per second to reach\n"
     "  --clock-mhz C       clock (default: the device's)\n"

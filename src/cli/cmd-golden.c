@@ -5,7 +5,7 @@
 #include "cli/cli.h"
 
 static const char help[] =
-    "Usage: bnnsim golden --net NET.json --fold FOLD --input FILE... -o DIR [options]\n"
+    "Usage: bnnsim golden --net NET.json [--fold FOLD] --input FILE... -o DIR [options]\n"
     "\n"
     "Runs the inputs through the bit-exact executor and writes, for every link of\n"
     "the folded pipeline (the one `bnnsim perf` simulates: sliding-window outputs,\n"
@@ -27,8 +27,9 @@ static const char help[] =
     "values in two's complement (docs/golden-format.md).\n"
     "\n"
     "Options:\n"
-    "  --net FILE        network description\n"
-    "  --fold FILE       folding config (FINN JSON or BNN-PYNQ config.h)\n"
+    "  --net FILE        network: NET.json (NET.npz beside it) or a FINN/QONNX MODEL.onnx\n"
+    "  --fold FILE       folding config (FINN JSON or BNN-PYNQ config.h); an ONNX\n"
+    "                    model with FINN HW layers carries its own\n"
     "  --input FILE...   images (CIFAR-10 records, IDX, PNG/JPEG/BMP, .npy)\n"
     "  -o DIR            output directory (new)\n"
     "  --frames N        use only the first N images\n"

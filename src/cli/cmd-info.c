@@ -5,7 +5,7 @@
 #include "cli/cli.h"
 
 static const char help[] =
-    "Usage: bnnsim info --net NET.json [--json]\n"
+    "Usage: bnnsim info --net NET.json|MODEL.onnx [--json]\n"
     "\n"
     "Loads and validates NET.json + NET.npz and lists each layer: kind, input and\n"
     "output shape (H x W x C), value type, matrix size (MH x MW), thresholds.\n";

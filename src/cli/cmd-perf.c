@@ -6,7 +6,7 @@
 #include "cli/perf-report.h"
 
 static const char help[] =
-    "Usage: bnnsim perf --net NET.json --fold FOLD [options]\n"
+    "Usage: bnnsim perf --net NET.json [--fold FOLD] [options]\n"
     "\n"
     "Builds the streaming pipeline FINN would build for the folded network (one node\n"
     "per sliding window, MVAU, pool, width converter, with a FIFO on every edge) and\n"
@@ -20,8 +20,9 @@ static const char help[] =
     "(#define L0_SIMD ...); the format is detected from the content.\n"
     "\n"
     "Options:\n"
-    "  --net FILE             network description\n"
-    "  --fold FILE            folding config (FINN JSON or BNN-PYNQ config.h)\n"
+    "  --net FILE             network: NET.json (NET.npz beside it) or a FINN/QONNX MODEL.onnx\n"
+    "  --fold FILE            folding config (FINN JSON or BNN-PYNQ config.h); an ONNX\n"
+    "                         model with FINN HW layers carries its own\n"
     "  --style S              finn (default): today's FINN compiler pipeline;\n"
     "                         paper: the FPGA'17 prototypes (2017 sliding-window\n"
     "                         unit, engines joined by ping-pong frame buffers)\n"

@@ -6,7 +6,7 @@
 #include "cli/cli.h"
 
 static const char help[] =
-    "Usage: bnnsim resources --net NET.json --fold FOLD [--device NAME] [options]\n"
+    "Usage: bnnsim resources --net NET.json [--fold FOLD] [--device NAME] [options]\n"
     "\n"
     "Estimates the resources of the pipeline `bnnsim perf` builds, per node and per\n"
     "FIFO: LUT, FF, BRAM (18K and 36K), URAM, DSP, and says whether it fits the\n"
@@ -19,8 +19,9 @@ static const char help[] =
     "count an XNOR lane as a multiplier and run high.\n"
     "\n"
     "Options:\n"
-    "  --net FILE        network description\n"
-    "  --fold FILE       folding config (FINN JSON or BNN-PYNQ config.h)\n"
+    "  --net FILE        network: NET.json (NET.npz beside it) or a FINN/QONNX MODEL.onnx\n"
+    "  --fold FILE       folding config (FINN JSON or BNN-PYNQ config.h); an ONNX\n"
+    "                    model with FINN HW layers carries its own\n"
     "  --device NAME     zc706 (default), pynq-z1, pynq-z2, ultra96, zcu104, or a\n"
     "                    device JSON file (data/devices/*.json shows the format)\n"
     "  --style S         finn (default) or paper\n"

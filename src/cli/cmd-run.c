@@ -24,7 +24,7 @@ static const char help[] =
     "  PNG/JPEG/BMP pictures (resized to the input size), .npy of uint8 pixels.\n"
     "\n"
     "Options:\n"
-    "  --net FILE         network description (FILE.json with FILE.npz beside it)\n"
+    "  --net FILE         network: NET.json (NET.npz beside it) or a FINN/QONNX MODEL.onnx\n"
     "  --fold FILE        folding config (FINN JSON or BNN-PYNQ config.h): adds the\n"
     "                     pipeline report (simulated and analytic)\n"
     "  --style S          pipeline for the report: finn (default) or paper\n"

@@ -51,7 +51,7 @@ static int32_t value_bits(const struct bnn_net *net, int32_t i, enum bnn_style s
     if (L->act == BNN_ACT_THRESHOLD) return L->n_thr == 1 ? 1 : ubits(L->n_thr);
     /* raw accumulator: popcount 0..MW, or a signed fixed-point sum */
     int32_t b = L->in_type == BNN_VT_BITS ? ubits(L->mw)
-                                           : bnn__signed_bits(-(int64_t)L->mw << (net->layers[0].input.bits - 1),
+                                           : bnn__signed_bits(-((int64_t)L->mw << (net->layers[0].input.bits - 1)),
                                                               (int64_t)L->mw << (net->layers[0].input.bits - 1));
     if (style == BNN_STYLE_PAPER && b <= 16) b = 16; /* BNN-PYNQ's ap_uint<16> outputs */
     return b;

@@ -178,7 +178,7 @@ static Onnx__TensorProto *tensor(struct xb *b, const char *name, int32_t dtype, 
     t->data_type = dtype;
     t->dims = xb_alloc(b, (size_t)ndim * sizeof *t->dims + 1);
     if (!t->dims) return NULL;
-    memcpy(t->dims, dims, (size_t)ndim * sizeof *dims);
+    if (ndim) memcpy(t->dims, dims, (size_t)ndim * sizeof *dims);
     t->n_dims = (size_t)ndim;
     t->has_raw_data = 1;
     t->raw_data.len = bytes;

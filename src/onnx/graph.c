@@ -354,7 +354,11 @@ enum bnn_status ox_graph_load(const char *path, struct ox_graph *g)
     size_t len;
     enum bnn_status st = bnn_file_read_all(path, &g->buf, &len);
     if (st) return st;
-    if (len == 0) FAIL(BNN_ERR_PARSE, "%s: empty file, not an ONNX model", path);
+    if (len == 0) {
+        free(g->buf);
+        g->buf = NULL;
+        FAIL(BNN_ERR_PARSE, "%s: empty file, not an ONNX model", path);
+    }
     g->model = onnx__model_proto__unpack(NULL, len, g->buf);
     if (!g->model) {
         free(g->buf);
