@@ -924,6 +924,25 @@ static void test_cli_onnx(void **state)
     RUN(0, "%s import onnx %s -o %s >/dev/null", bin, st, test_path("imp2.json"));
     assert_false(test_exists(test_path("imp2.fold.json"))); /* no HW layers, no folding */
     RUN(1, "%s import onnx data/sfc.json -o %s 2>/dev/null", bin, test_path("imp3.json"));
+    /* FINN's own build: its config is refused for the typo; fixed, perf reports in FINN's keys */
+    const char *d = onnx_dir();
+    if (d) {
+        RUN(1, "%s perf --net %s/finn-build_dataflow/model.onnx --fold %s/finn-build_dataflow/folding_config.json 2>%s", bin,
+            d, d, test_path("typo.txt"));
+        ASSERT_OK(bnn_file_read_all(test_path("typo.txt"), &a, &la));
+        assert_non_null(strstr((char *)a, "\"MVA_hls_3\": unknown node name"));
+        free(a);
+        RUN(0, "sed 's/MVA_hls_3/MVAU_hls_3/' %s/finn-build_dataflow/folding_config.json > %s", d, test_path("fixed.json"));
+        RUN(0, "%s perf --net %s/finn-build_dataflow/model.onnx --fold %s --json > %s", bin, d, test_path("fixed.json"),
+            test_path("finn.json"));
+        ASSERT_OK(bnn_file_read_all(test_path("finn.json"), &a, &la));
+        const char *keys[] = {"\"estimate_layer_cycles\"", "\"MVAU_hls_0\": 64", "\"Thresholding_rtl_0\": 16",
+                              "\"estimate_network_performance\"", "\"max_cycles_node_name\": \"MVAU_hls_0\"",
+                              "\"estimated_throughput_fps\": 3125000"};
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            if (!strstr((char *)a, keys[k])) fail_msg("perf --json of FINN's build lacks %s", keys[k]);
+        free(a);
+    }
     assert_false(test_exists(test_path("imp3.json")));
 #undef RUN
 }
