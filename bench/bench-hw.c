@@ -68,7 +68,7 @@ static int prototypes(void)
         o.dma_bytes_per_cycle = json_number_value(json_object_get(doc, "dma_bytes_per_cycle"));
         struct bnn_hw_pipeline *p;
         if (bnn_hw_build(net, fold, &o, "bench", &p)) return die("build");
-        struct bnn_sim_options so = {(int32_t)json_integer_value(json_object_get(it, "frames")), 0, 0, 1000, 0};
+        struct bnn_sim_options so = {.frames = (int32_t)json_integer_value(json_object_get(it, "frames")), .trace_bins = 1000};
         struct bnn_sim_result *r;
         if (bnn_hw_simulate(p, &so, &r)) return die("simulate");
         /* the analytic model of the paper and FINN: slowest MVAU, no-overlap sum */
@@ -135,7 +135,7 @@ static int speed(void)
         int64_t cycles = 0, node_cycles = 0, skipped = 0;
         for (int rep = 0; rep < 3; rep++)
             for (int ff = 0; ff < 2; ff++) {
-                struct bnn_sim_options so = {1000, 0, 0, 1000, !ff};
+                struct bnn_sim_options so = {.frames = 1000, .trace_bins = 1000, .every_cycle = !ff};
                 struct bnn_sim_result *r;
                 double t0 = now_s();
                 if (bnn_hw_simulate(p, &so, &r)) return die("simulate");
@@ -168,7 +168,7 @@ static int sizing(void)
     bnn_hw_options_default(&o);
     struct bnn_hw_pipeline *p;
     if (bnn_hw_build(net, fold, &o, "bench", &p)) return die("build");
-    struct bnn_sim_options so = {16, 0, 0, 1000, 0};
+    struct bnn_sim_options so = {.frames = 16, .trace_bins = 1000};
     struct bnn_sim_result *r;
     if (bnn_hw_simulate(p, &so, &r)) return die("simulate");
     double ii2 = r->ii_cycles;

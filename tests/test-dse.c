@@ -65,7 +65,7 @@ static void test_fix_point(void **state)
     ASSERT_OK(bnn_fold_load(path, net, &f2));
     struct bnn_hw_pipeline *p = NULL;
     ASSERT_OK(bnn_hw_build(net, f2, &o.hw, path, &p));
-    struct bnn_sim_options so = {16, 0, 0, 1000, 0};
+    struct bnn_sim_options so = {.frames = 16, .trace_bins = 1000};
     struct bnn_sim_result *sr = NULL;
     ASSERT_OK(bnn_hw_simulate(p, &so, &sr));
     assert_true(fabs(sr->ii_cycles - r.sim_ii) < 1e-9);

@@ -108,7 +108,7 @@ static void check_set(const char *netp, const char *foldp, enum bnn_style style,
     struct bnn_golden_options go = {frames, NULL, 1};
     ASSERT_OK(bnn_golden_write(net, fold, p, imgs.pixels, imgs.n, &go, dir, NULL));
     /* the cycle model carries the same number of words on every link */
-    struct bnn_sim_options so = {frames, 0, 0, 1000, 1};
+    struct bnn_sim_options so = {.frames = frames, .trace_bins = 1000, .every_cycle = 1};
     struct bnn_sim_result *r = NULL;
     ASSERT_OK(bnn_hw_simulate(p, &so, &r));
     char path[4400];

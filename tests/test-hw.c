@@ -51,7 +51,7 @@ static const struct bnn_hw_node *node(const struct bnn_hw_pipeline *p, const cha
 
 static struct bnn_sim_result *sim(const struct bnn_hw_pipeline *p, int32_t frames)
 {
-    struct bnn_sim_options o = {frames, 0, 0, 1000, 0};
+    struct bnn_sim_options o = {.frames = frames, .trace_bins = 1000};
     struct bnn_sim_result *r = NULL;
     ASSERT_OK(bnn_hw_simulate(p, &o, &r));
     assert_int_equal(r->deadlock, 0);
@@ -306,7 +306,7 @@ static void test_deadlock_report(void **state)
         if (!strcmp(p->nodes[i].name, "MVAU_hls_2")) k = i;
     assert_true(k > 0);
     p->nodes[k].mw += 3 * p->nodes[k].simd;
-    struct bnn_sim_options o = {4, 0, 0, 1000, 0};
+    struct bnn_sim_options o = {.frames = 4, .trace_bins = 1000};
     struct bnn_sim_result *r = NULL;
     ASSERT_OK(bnn_hw_simulate(p, &o, &r));
     assert_int_equal(r->deadlock, 1);
@@ -466,7 +466,7 @@ static void test_timeline(void **state)
     struct bnn_net *net = load_net("cnv.json");
     struct bnn_fold *fold = load_fold("cnv-max.fold.json", net);
     struct bnn_hw_pipeline *p = build(net, fold, BNN_STYLE_PAPER, BNN_SWG_2017);
-    struct bnn_sim_options o = {3, 0, 20000, 400, 0};
+    struct bnn_sim_options o = {.frames = 3, .trace_cycles = 20000, .trace_bins = 400};
     struct bnn_sim_result *r = NULL;
     ASSERT_OK(bnn_hw_simulate(p, &o, &r));
     int64_t bw = (20000 + 399) / 400;
@@ -511,7 +511,7 @@ static void ff_case(const char *netf, const char *foldf, enum bnn_style style, d
     o.fifo_depth = depth;
     struct bnn_hw_pipeline *p = NULL;
     ASSERT_OK(bnn_hw_build(net, fold, &o, "ff", &p));
-    struct bnn_sim_options a = {frames, 0, 0, 1000, 1}, b = {frames, 0, 0, 1000, 0};
+    struct bnn_sim_options a = {.frames = frames, .trace_bins = 1000, .every_cycle = 1}, b = {.frames = frames, .trace_bins = 1000};
     struct bnn_sim_result *ra = NULL, *rb = NULL;
     ASSERT_OK(bnn_hw_simulate(p, &a, &ra));
     ASSERT_OK(bnn_hw_simulate(p, &b, &rb));
@@ -550,6 +550,50 @@ static void test_fast_forward_is_exact(void **state)
     ff_case("lfc10.json", "lfc-fix.fold.json", BNN_STYLE_FINN, 8, 4, 60);
 }
 
+/* The reported II is the steady state whatever --frames says: the default
+ * (converge, at most 4096 frames) equals a plain 1,024-frame run to 0.1 %, for
+ * every bundled design, both styles, full and DMA-starved bandwidth. */
+static void test_steady_state(void **state)
+{
+    (void)state;
+    const char *designs[][2] = {{"sfc.json", "sfc-max.fold.json"}, {"sfc784.json", "sfc-fix.fold.json"},
+                                {"lfc.json", "lfc-max.fold.json"}, {"lfc10.json", "lfc-fix.fold.json"},
+                                {"cnv.json", "cnv-max.fold.json"}, {"cnv.json", "cnv-fix.fold.json"}};
+    int cases = 0, windows = 0;
+    for (int d = 0; d < 6; d++) {
+        struct bnn_net *net = load_net(designs[d][0]);
+        struct bnn_fold *fold = load_fold(designs[d][1], net);
+        for (int style = 0; style < 2; style++)
+            for (int dma = 0; dma < 2; dma++) {
+                struct bnn_hw_options o;
+                bnn_hw_options_default(&o);
+                o.style = style ? BNN_STYLE_PAPER : BNN_STYLE_FINN;
+                o.swg = style ? BNN_SWG_2017 : BNN_SWG_RTL;
+                if (dma) o.dma_bytes_per_cycle = 6.92; /* the DMA-bound case that moved with --frames */
+                struct bnn_hw_pipeline *p;
+                ASSERT_OK(bnn_hw_build(net, fold, &o, "test", &p));
+                struct bnn_sim_options dflt = {.frames = 4096, .trace_bins = 1000, .converge = 1};
+                struct bnn_sim_result *a, *b;
+                ASSERT_OK(bnn_hw_simulate(p, &dflt, &a));
+                b = sim(p, 1024);
+                assert_true(a->converged);
+                double rel = fabs(a->throughput_fps - b->throughput_fps) / b->throughput_fps;
+                if (rel > 1e-3)
+                    fail_msg("%s %s, DMA %.2f B/cycle: %.0f FPS by default (%d frames) vs %.0f at 1,024 frames", designs[d][1],
+                             style ? "paper" : "finn", o.dma_bytes_per_cycle, a->throughput_fps, a->frames, b->throughput_fps);
+                windows += !a->period_frames;
+                cases++;
+                bnn_sim_result_free(a);
+                bnn_sim_result_free(b);
+                bnn_hw_free(p);
+            }
+        bnn_fold_free(fold);
+        bnn_net_free(net);
+    }
+    printf("  %d designs x styles x bandwidths: default FPS = 1,024-frame FPS to 0.1 %% (%d by windows, the rest periodic)\n",
+           cases, windows);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -558,6 +602,7 @@ int main(void)
         cmocka_unit_test(test_fifo_sizing_cnv),    cmocka_unit_test(test_deadlock_report),
         cmocka_unit_test(test_bad_configs),        cmocka_unit_test(test_config_round_trips),
         cmocka_unit_test(test_timeline),          cmocka_unit_test(test_fast_forward_is_exact),
+        cmocka_unit_test(test_steady_state),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include "bnnsim/fold.h"
 #include "bnnsim/import.h"
 #include "bnnsim/onnx.h"
+#include "bnnsim/train.h"
 #include "bnnsim/hw.h"
 #include "bnnsim/golden.h"
 #include "bnnsim/resources.h"

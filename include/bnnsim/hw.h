@@ -134,6 +134,13 @@ struct bnn_sim_options {
     int64_t trace_cycles;  /* bin node states and FIFO occupancy over the first N cycles (for the picture) */
     int32_t trace_bins;    /* number of bins (default 1000) */
     int32_t every_cycle;   /* 1: never fast-forward (see bnn_sim_result.skipped_cycles) */
+    /* 1: `frames` only bounds the work. The run ends as soon as the II is the
+     * steady state: the whole pipeline state repeats exactly (the II is then
+     * its period), or the mean II of two successive windows of frames (16,
+     * 32, 64, ... frames, each run's second half) agrees to ii_tolerance.
+     * bnn_sim_result says which, and how many frames it took. */
+    int32_t converge;
+    double ii_tolerance;   /* relative (default 1e-4) */
 };
 
 enum bnn_node_state { BNN_ST_IDLE = 0, BNN_ST_BUSY = 1, BNN_ST_STALL_IN = 2, BNN_ST_STALL_OUT = 3 };
@@ -156,6 +163,9 @@ struct bnn_sim_result {
      * one go. Results equal stepping every cycle (tested); every_cycle = 1
      * turns it off. */
     int64_t skipped_cycles;
+    int32_t converged;            /* the II is the steady state's (converge mode; a periodic run always is) */
+    int32_t period_frames;        /* > 0: the state repeats exactly every period_frames frames ... */
+    int64_t period_cycles;        /* ... and period_cycles cycles: II = period_cycles / period_frames */
     int32_t deadlock;             /* 1: stopped because nothing could move */
     char deadlock_report[1024];
     /* when trace_cycles > 0: node_bins[(node * trace_bins + bin) * 4 + state]

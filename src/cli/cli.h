@@ -10,6 +10,7 @@
 int bnn_cmd_run(int argc, char **argv);
 int bnn_cmd_import(int argc, char **argv);
 int bnn_cmd_export(int argc, char **argv);
+int bnn_cmd_train(int argc, char **argv);
 int bnn_cmd_gen(int argc, char **argv);
 int bnn_cmd_info(int argc, char **argv);
 int bnn_cmd_perf(int argc, char **argv);

@@ -28,8 +28,11 @@ static const char help[] =
     "                         unit, engines joined by ping-pong frame buffers)\n"
     "  --swg S                FINN style sliding windows: rtl (default) or hls\n"
     "  --clock-mhz F          clock (default 200)\n"
-    "  --frames N             frames to simulate (default 16; the II is measured\n"
-    "                         over the second half)\n"
+    "  --frames N             the most frames to simulate (default 4096). The run\n"
+    "                         stops at the steady state: the pipeline state repeats\n"
+    "                         exactly (the II is its period), or the mean II of two\n"
+    "                         successive windows of 16, 32, 64, ... frames agrees to\n"
+    "                         0.01 %; the report says which and how many frames\n"
     "  --dma-bytes-per-cycle B  sustained DMA bandwidth, shared by input and\n"
     "                         output (default 8: a 64-bit port every cycle)\n"
     "  --dma-burst N          DMA words moved at full rate after idling (default 16)\n"
@@ -82,7 +85,7 @@ int bnn_cmd_perf(int argc, char **argv)
         {0, 0, 0, 0}};
     const char *net_path = NULL, *fold_path = NULL, *out_path = NULL, *png = NULL, *wfold = NULL, *wconf = NULL;
     int json = 0, size = 0, every_cycle = 0, swg = -1;
-    long frames = 16, trace_frames = 2, v;
+    long frames = 4096, trace_frames = 2, v;
     struct bnn_hw_options ho;
     bnn_hw_options_default(&ho);
     optind = 1;
@@ -138,17 +141,18 @@ int bnn_cmd_perf(int argc, char **argv)
         struct bnn_hw_pipeline *p;
         if ((st = bnn_hw_build(net, fold, &ho, fold_path, &p))) { rc = bnn_cli_fail(st); goto done; }
         if (!json) fprintf(stderr, "sizing %d FIFOs ...\n", p->n_links);
-        st = bnn_hw_size_fifos(p, (int32_t)frames, &fs);
+        st = bnn_hw_size_fifos(p, (int32_t)(frames < 64 ? frames : 64), &fs);
         if (!st) st = bnn_hw_store_fifos(p, fold);
         bnn_hw_free(p);
         if (st) { rc = bnn_cli_fail(st); goto done; }
     }
-    struct bnn_sim_options so = {(int32_t)frames, 0, 0, 1200, every_cycle};
+    struct bnn_sim_options so = {.frames = (int32_t)frames, .trace_bins = 1200, .every_cycle = every_cycle, .converge = 1};
     if (png) {
         /* trace the first frames: run once to learn their span */
         struct bnn_perf probe;
         struct bnn_sim_options po = so;
         po.frames = (int32_t)trace_frames;
+        po.converge = 0;
         if ((st = bnn_cli_perf_run(net, fold, fold_path, &ho, &po, &probe))) { rc = bnn_cli_fail(st); goto done; }
         so.trace_cycles = probe.r->cycles;
         if (so.frames < trace_frames) so.frames = (int32_t)trace_frames;

@@ -178,7 +178,7 @@ int bnn_cmd_run(int argc, char **argv)
     }
     if (fold && fold->swg_hls && ho.style == BNN_STYLE_FINN) ho.swg = BNN_SWG_HLS;
     if (fold) {
-        struct bnn_sim_options so = {16, 0, 0, 1000, 0};
+        struct bnn_sim_options so = {.frames = 4096, .trace_bins = 1000, .converge = 1};
         if ((st = bnn_cli_perf_run(net, fold, fold_path, &ho, &so, &pf))) { rc = bnn_cli_fail(st); goto done; }
         if (!json && !(perf_text = bnn_cli_perf_text(net, &pf, 0))) { rc = bnn_cli_fail(BNN_ERR_NOMEM); goto done; }
         if (!n_inputs) {

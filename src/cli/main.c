@@ -17,6 +17,8 @@ static const char usage[] =
     "      (+ OUT.fold.json from its HW layers); every --net also takes MODEL.onnx directly\n"
     "  bnnsim export onnx --net NET [--fold FOLD] [--form hw|streamlined] -o MODEL.onnx\n"
     "      write a FINN-ONNX model: HW layers carrying the folding, or the streamlined form\n"
+    "  bnnsim train --topology sfc|lfc|tfc [--data IDX_DIR] [--epochs N] [--seed S] -o OUT.json\n"
+    "      train a binarized MLP (default data: Debian's Fashion-MNIST) into a bnnsim network\n"
     "  bnnsim gen net --topology sfc|lfc|cnv [--seed N] -o OUT.json\n"
     "      write a deterministic, untrained network shaped as the FINN paper's\n"
     "  bnnsim gen samples -o DIR\n"
@@ -133,6 +135,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) return bnn_cmd_run(argc - 1, argv + 1);
     if (strcmp(cmd, "import") == 0) return bnn_cmd_import(argc - 1, argv + 1);
     if (strcmp(cmd, "export") == 0) return bnn_cmd_export(argc - 1, argv + 1);
+    if (strcmp(cmd, "train") == 0) return bnn_cmd_train(argc - 1, argv + 1);
     if (strcmp(cmd, "gen") == 0) return bnn_cmd_gen(argc - 1, argv + 1);
     if (strcmp(cmd, "info") == 0) return bnn_cmd_info(argc - 1, argv + 1);
     if (strcmp(cmd, "perf") == 0) return bnn_cmd_perf(argc - 1, argv + 1);

@@ -61,6 +61,8 @@ json_t *bnn_cli_perf_json(const struct bnn_net *net, const struct bnn_perf *pf)
     json_object_set_new(o, "clock_mhz", json_real(p->opt.clock_mhz));
     json_object_set_new(o, "dma_bytes_per_cycle", json_real(p->opt.dma_bytes_per_cycle));
     json_object_set_new(o, "frames", json_integer(r->frames));
+    json_object_set_new(o, "converged", json_boolean(r->converged));
+    json_object_set_new(o, "periodic", json_boolean(r->period_frames > 0));
     json_object_set_new(o, "throughput_fps", r->deadlock ? json_null() : json_real(r->throughput_fps));
     json_object_set_new(o, "latency_us", r->deadlock ? json_null() : json_real(r->latency_us));
     json_object_set_new(o, "ii_cycles", r->deadlock ? json_null() : json_real(r->ii_cycles));
@@ -162,6 +164,13 @@ char *bnn_cli_perf_text(const struct bnn_net *net, const struct bnn_perf *pf, in
     } else {
         OUT("simulated: II %.1f cycles -> %.0f FPS; latency %lld cycles = %.2f us\n", r->ii_cycles, r->throughput_fps,
             (long long)r->first_frame_latency, r->latency_us);
+        if (r->period_frames)
+            OUT("steady state: the pipeline state repeats exactly every %d frame%s (%lld cycles) from %d frames on\n",
+                r->period_frames, r->period_frames > 1 ? "s" : "", (long long)r->period_cycles, r->frames);
+        else if (r->converged)
+            OUT("steady state: the II of two successive windows agrees to 0.01 %% after %d frames\n", r->frames);
+        else
+            OUT("note: the II had not settled after %d frames (--frames bounds the run)\n", r->frames);
         OUT("bottleneck: %s\n", why);
         int32_t full = 0;
         for (int32_t l = 0; l < p->n_links; l++)

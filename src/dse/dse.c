@@ -213,7 +213,7 @@ static enum bnn_status finish(const struct bnn_net *net, const struct bnn_device
     if (o->size_fifos) {
         struct bnn_fifo_sizing fs;
         if ((st = bnn_hw_size_fifos(p, 8, &fs)) || (st = bnn_hw_store_fifos(p, res->fold))) goto done;
-        struct bnn_sim_options so = {16, 0, 0, 1000, 0};
+        struct bnn_sim_options so = {.frames = 1024, .trace_bins = 1000, .converge = 1}; /* the steady state */
         struct bnn_sim_result *sr = NULL;
         if ((st = bnn_hw_simulate(p, &so, &sr))) goto done;
         res->sim_ii = sr->ii_cycles;

@@ -6,7 +6,7 @@
 
 static enum bnn_status ii_of(const struct bnn_hw_pipeline *p, int32_t frames, double *ii, int *deadlock)
 {
-    struct bnn_sim_options o = {frames, 0, 0, 1000, 0};
+    struct bnn_sim_options o = {.frames = frames, .trace_bins = 1000};
     struct bnn_sim_result *r;
     enum bnn_status st = bnn_hw_simulate(p, &o, &r);
     if (st) return st;
@@ -26,7 +26,7 @@ enum bnn_status bnn_hw_size_fifos(struct bnn_hw_pipeline *p, int32_t frames, str
     /* unbounded: a frame of words is more than any FIFO can hold in a chain */
     for (int32_t l = 0; l < n; l++)
         if (p->links[l].kind == BNN_LINK_FIFO) p->links[l].depth = (int32_t)(p->links[l].words * 2 + 2);
-    struct bnn_sim_options o = {frames, 0, 0, 1000, 0};
+    struct bnn_sim_options o = {.frames = frames, .trace_bins = 1000};
     struct bnn_sim_result *r;
     enum bnn_status st = bnn_hw_simulate(p, &o, &r);
     if (st) return st;

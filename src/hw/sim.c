@@ -548,6 +548,10 @@ static void steady_state(struct sim *s)
         if (memcmp(old->key, cur->key, (size_t)s->ksize * sizeof *cur->key)) continue;
         int64_t p = cur->sink_frame - old->sink_frame, dt = cur->now - old->now;
         if (p < 1 || dt < 1) return;
+        if (!s->r->period_frames) { /* the state repeats: from here on the II is exactly dt / p */
+            s->r->period_frames = (int32_t)p;
+            s->r->period_cycles = dt;
+        }
         int64_t maxf = 0;
         for (int32_t i = 0; i < s->n; i++)
             if (s->nodes[i].frame > maxf) maxf = s->nodes[i].frame;
@@ -601,13 +605,10 @@ void bnn_sim_result_free(struct bnn_sim_result *r)
     free(r);
 }
 
-enum bnn_status bnn_hw_simulate(const struct bnn_hw_pipeline *p, const struct bnn_sim_options *o,
-                                struct bnn_sim_result **out)
+static enum bnn_status simulate_once(const struct bnn_hw_pipeline *p, struct bnn_sim_options opt,
+                                     struct bnn_sim_result **out)
 {
     *out = NULL;
-    struct bnn_sim_options opt = {16, 0, 0, 1000, 0};
-    if (o) opt = *o;
-    if (opt.frames < 1) return bnn_error(BNN_ERR_INVALID_ARG, "simulation: frames must be >= 1");
     if (opt.trace_bins < 1) opt.trace_bins = 1000;
     struct sim s = {.p = p, .n = p->n_nodes, .frames = opt.frames};
     struct bnn_sim_result *r = bnn__calloc(1, sizeof *r);
@@ -720,8 +721,10 @@ enum bnn_status bnn_hw_simulate(const struct bnn_hw_pipeline *p, const struct bn
     if (!r->deadlock) {
         int32_t N = opt.frames, h = N / 2;
         r->first_frame_latency = r->frame_done[0] + 1;
-        r->ii_cycles = N > 1 ? (double)(r->frame_done[N - 1] - r->frame_done[h > 0 ? h - 1 : 0]) / (N - (h > 0 ? h : 1))
-                             : (double)r->first_frame_latency;
+        r->ii_cycles = r->period_frames ? (double)r->period_cycles / r->period_frames
+                       : N > 1 ? (double)(r->frame_done[N - 1] - r->frame_done[h > 0 ? h - 1 : 0]) / (N - (h > 0 ? h : 1))
+                               : (double)r->first_frame_latency;
+        r->converged = r->period_frames > 0;
         double clk_hz = p->opt.clock_mhz * 1e6;
         r->throughput_fps = clk_hz / r->ii_cycles;
         r->latency_us = (double)r->first_frame_latency / p->opt.clock_mhz;
@@ -747,6 +750,34 @@ fail:
     for (int h = 0; h < HIST; h++) free(s.hist[h].key), free(s.hist[h].st), free(s.hist[h].nw), free(s.hist[h].nr);
     bnn_sim_result_free(r);
     return st;
+}
+
+enum bnn_status bnn_hw_simulate(const struct bnn_hw_pipeline *p, const struct bnn_sim_options *o,
+                                struct bnn_sim_result **out)
+{
+    *out = NULL;
+    struct bnn_sim_options opt = {.frames = 16, .trace_bins = 1000};
+    if (o) opt = *o;
+    if (opt.frames < 1) return bnn_error(BNN_ERR_INVALID_ARG, "simulation: frames must be >= 1");
+    if (!opt.converge) return simulate_once(p, opt, out);
+    const double tol = opt.ii_tolerance > 0 ? opt.ii_tolerance : 1e-4;
+    const int32_t max = opt.frames;
+    double prev = 0;
+    for (int32_t n = max < 16 ? max : 16;; n = n > max / 2 ? max : 2 * n) {
+        struct bnn_sim_options one = opt;
+        one.frames = n;
+        struct bnn_sim_result *r;
+        enum bnn_status st = simulate_once(p, one, &r);
+        if (st) return st;
+        /* converged: an exactly periodic state, or two successive windows that agree */
+        if (!r->deadlock && !r->converged && prev > 0 && fabs(r->ii_cycles - prev) <= tol * r->ii_cycles) r->converged = 1;
+        if (r->deadlock || r->converged || n == max) {
+            *out = r;
+            return BNN_OK;
+        }
+        prev = r->ii_cycles;
+        bnn_sim_result_free(r);
+    }
 }
 
 void bnn_sim_explain(const struct bnn_hw_pipeline *p, const struct bnn_sim_result *r, char *buf, size_t n)
