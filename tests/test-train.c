@@ -226,10 +226,22 @@ static void test_cli_train(void **state)
     assert_true(json_real_value(json_object_get(doc, "test_accuracy")) > 0.5);
     assert_int_equal(json_array_size(json_object_get(doc, "per_epoch")), 1);
     json_decref(doc);
+    /* the shape of an existing network */
+    snprintf(cmd, sizeof cmd, "%s train --topology data/tfc-fmnist.json --epochs 1 --limit 2000 --val 200 -q -o %s > /dev/null",
+             bin, test_path("shape.json"));
+    assert_int_equal(system(cmd), 0);
+    struct bnn_net *shaped;
+    ASSERT_OK(bnn_net_load(test_path("shape.json"), &shaped));
+    assert_int_equal(shaped->n_layers, 6);
+    assert_int_equal(shaped->layers[2].mh, 64);
+    assert_string_equal(shaped->class_names[9], "Ankle boot");
+    bnn_net_free(shaped);
     /* Ctrl-C: exit 130 and no file, no debris */
+    char abs[4096];
+    assert_non_null(realpath(bin, abs));
     snprintf(cmd, sizeof cmd,
-             "cd %s && mkdir -p stop && cd stop && (%s%s train --topology lfc --epochs 1 -q -o stopped.json & p=$!; sleep 3; "
-             "kill -INT $p; wait $p; echo $? > ../rc)", test_tmpdir(), bin[0] == '/' ? "" : "$OLDPWD/", bin);
+             "cd %s && mkdir -p stop && cd stop && (%s train --topology lfc --epochs 1 -q -o stopped.json & p=$!; sleep 3; "
+             "kill -INT $p; wait $p; echo $? > ../rc)", test_tmpdir(), abs);
     assert_int_equal(system(cmd), 0);
     uint8_t *rc;
     size_t len;

@@ -202,9 +202,11 @@ int bnn_cmd_train(int argc, char **argv)
     char nm[BNN_NAME_MAX], desc[1024];
     const char *base = bnn__basename_cli(out);
     snprintf(nm, sizeof nm, "%.*s", (int)(strlen(base) - 5 < sizeof nm - 1 ? strlen(base) - 5 : sizeof nm - 1), base);
+    char lim[32] = "";
+    if (o.limit) snprintf(lim, sizeof lim, " --limit %d", o.limit);
     snprintf(desc, sizeof desc, "trained by bnnsim train --topology %s --epochs %d --seed %llu --threads %d --batch %d --lr %g "
-             "--input %s%s%s (OpenBLAS %s)", topo, o.epochs, (unsigned long long)o.seed, o.threads ? o.threads : omp_get_max_threads(), o.batch, o.lr,
-             input, o.limit ? " --limit " : "", o.limit ? "set" : "", openblas_get_corename());
+             "--input %s --val %d%s (OpenBLAS %s)", topo, o.epochs, (unsigned long long)o.seed,
+             o.threads ? o.threads : omp_get_max_threads(), o.batch, o.lr, input, o.val, lim, openblas_get_corename());
     if ((st = bnn_mlp_export(m, name ? name : nm, desc, is_fashion ? fashion : NULL, &net))) { rc = bnn_cli_fail(st); goto done; }
     struct bnn_plan_options po = {BNN_ENGINE_REF, o.threads};
     if ((st = bnn_plan_create(net, &po, &plan)) || (st = bnn_plan_run(plan, test.pixels, test.n, NULL, res))) {
