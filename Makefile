@@ -120,6 +120,7 @@ data: $(BIN)
 	$(BIN) gen net --topology lfc --out-rows 16 -o data/lfc.json
 	$(BIN) gen net --topology lfc -o data/lfc10.json
 	$(BIN) gen net --topology cnv -o data/cnv.json
+	$(BIN) gen net --topology tfc --in-pad 0 -o data/tfc.json
 	$(BIN) gen samples -o data/samples
 
 # Re-trains the bundled Fashion-MNIST networks with their recorded command

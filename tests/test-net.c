@@ -24,7 +24,7 @@ static void assert_same_net(const struct bnn_net *a, const struct bnn_net *b)
 static void test_generator_deterministic_and_roundtrip(void **state)
 {
     (void)state;
-    for (int t = BNN_TOPO_SFC; t <= BNN_TOPO_CNV; t++) {
+    for (int t = BNN_TOPO_SFC; t <= BNN_TOPO_TFC; t++) {
         struct bnn_gen_options g = {(enum bnn_topology)t, 7, 48, 12};
         struct bnn_net *a, *b, *c;
         ASSERT_OK(bnn_net_generate(&g, &a));
@@ -45,11 +45,12 @@ static void test_generator_deterministic_and_roundtrip(void **state)
 static void test_bundled_data_matches_generator(void **state)
 {
     (void)state;
-    static const struct { const char *file; enum bnn_topology t; int rows; } nets[] = {
-        {"data/sfc.json", BNN_TOPO_SFC, 10}, {"data/lfc.json", BNN_TOPO_LFC, 16}, {"data/cnv.json", BNN_TOPO_CNV, 10}};
-    for (int i = 0; i < 3; i++) {
+    static const struct { const char *file; enum bnn_topology t; int pad, rows; } nets[] = {
+        {"data/sfc.json", BNN_TOPO_SFC, 48, 10}, {"data/lfc.json", BNN_TOPO_LFC, 48, 16}, {"data/cnv.json", BNN_TOPO_CNV, 48, 10},
+        {"data/tfc.json", BNN_TOPO_TFC, 0, 10}};
+    for (int i = 0; i < 4; i++) {
         struct bnn_net *a, *b;
-        struct bnn_gen_options g = {nets[i].t, 1, 48, nets[i].rows};
+        struct bnn_gen_options g = {nets[i].t, 1, nets[i].pad, nets[i].rows};
         ASSERT_OK(bnn_net_load(nets[i].file, &a));
         ASSERT_OK(bnn_net_generate(&g, &b));
         assert_same_net(a, b);

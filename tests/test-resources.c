@@ -8,6 +8,8 @@
 
 #include "bnnsim/bnnsim.h"
 #include "test-util.h"
+#include <jansson.h>
+#include <math.h>
 
 static void test_bram_aspect_ratios(void **state)
 {
@@ -122,6 +124,71 @@ static void test_paper_luts(void **state)
     }
 }
 
+/* The one FINN-built design with a per-node report (data/finn-builds): the
+ * FINN-style model against it. Goals: total LUT within 10 %, each MVAU within
+ * 15 %, the BRAM of every node that has any exact; FF printed beside. */
+static void test_finn_built_tfc(void **state)
+{
+    (void)state;
+    json_error_t je;
+    json_t *doc = json_load_file("data/finn-builds/tfc-w1a1-pynq-z1.json", 0, &je);
+    assert_non_null(doc);
+    struct bnn_net *net = NULL;
+    struct bnn_fold *fold = NULL;
+    struct bnn_device dev;
+    ASSERT_OK(bnn_net_load(json_string_value(json_object_get(doc, "net")), &net));
+    ASSERT_OK(bnn_fold_load(json_string_value(json_object_get(doc, "fold")), net, &fold));
+    ASSERT_OK(bnn_device_load(json_string_value(json_object_get(doc, "device")), &dev));
+    struct bnn_hw_options o;
+    bnn_hw_options_default(&o);
+    o.clock_mhz = dev.clock_mhz;
+    struct bnn_hw_pipeline *p = NULL;
+    struct bnn_resource_report *r = NULL;
+    ASSERT_OK(bnn_hw_build(net, fold, &o, "tfc", &p));
+    ASSERT_OK(bnn_hw_resources(p, net, fold, &r));
+    json_t *nodes = json_object_get(doc, "nodes"), *rg = json_object_get(doc, "ranges");
+    double ref = 0, mine = 0, ref_bram = 0, mine_bram = 0;
+    const char *name;
+    json_t *v;
+    json_object_foreach(nodes, name, v) {
+        const struct bnn_res *m = NULL;
+        for (int32_t i = 0; i < p->n_nodes; i++)
+            if (!strcmp(p->nodes[i].name, name)) m = &r->node[i];
+        for (int32_t l = 0; l < p->n_links; l++)
+            if (!strcmp(p->links[l].name, name)) m = &r->link[l];
+        if (!m) fail_msg("no node %s in bnnsim's pipeline for the FINN build", name);
+        double lut = json_number_value(json_object_get(v, "LUT")), ff = json_number_value(json_object_get(v, "FF"));
+        double bram = json_number_value(json_object_get(v, "BRAM_18K")), e = m->lut / lut - 1;
+        printf("  %-22s LUT %6.0f (built %5.0f, %+6.1f%%)  FF %6.0f (built %5.0f)  BRAM18 %4.1f (built %2.0f)\n", name,
+               m->lut, lut, 100 * e, m->ff, ff, m->bram18, bram);
+        if (!strncmp(name, "MVAU", 4) && fabs(e) > 0.15) fail_msg("%s: LUT %.0f vs %.0f built", name, m->lut, lut);
+        if (m->bram18 != bram) fail_msg("%s: %.1f BRAM18 vs %.0f built", name, m->bram18, bram);
+        ref += lut, mine += m->lut, ref_bram += bram, mine_bram += m->bram18;
+    }
+    /* the rest: FIFOs and converters given as ranges (their midpoints), the two IODMAs */
+    double fifo_mid = (json_number_value(json_array_get(json_object_get(json_object_get(rg, "StreamingFIFO_rtl"), "LUT"), 0)) +
+                       json_number_value(json_array_get(json_object_get(json_object_get(rg, "StreamingFIFO_rtl"), "LUT"), 1))) / 2;
+    json_t *dl = json_object_get(json_object_get(rg, "StreamingDataWidthConverter"), "LUT");
+    double dwc_mid = (json_number_value(json_array_get(dl, 0)) + json_number_value(json_array_get(dl, 1))) / 2;
+    double dma = json_number_value(json_array_get(json_object_get(json_object_get(rg, "IODMA"), "LUT"), 0));
+    for (int32_t l = 0; l < p->n_links; l++)
+        if (!json_object_get(nodes, p->links[l].name)) ref += fifo_mid, mine += r->link[l].lut;
+    for (int32_t i = 0; i < p->n_nodes; i++) {
+        if (p->nodes[i].kind == BNN_HW_DWC) ref += dwc_mid, mine += r->node[i].lut;
+        if (p->nodes[i].kind == BNN_HW_DMA_IN || p->nodes[i].kind == BNN_HW_DMA_OUT) ref += dma, mine += r->node[i].lut;
+    }
+    double e = mine / ref - 1;
+    printf("  total LUT %.0f (built about %.0f, %+.1f%%); MVAU and node BRAM18 %.0f (built %.0f, FINN's estimate %.0f)\n", mine,
+           ref, 100 * e, mine_bram, ref_bram, json_number_value(json_object_get(json_object_get(doc, "finn_total"), "BRAM_18K")));
+    assert_true(fabs(e) <= 0.10);
+    assert_true(fabs(r->total.lut - mine) < 1e-6); /* every node and FIFO was counted */
+    bnn_resource_report_free(r);
+    bnn_hw_free(p);
+    bnn_fold_free(fold);
+    bnn_net_free(net);
+    json_decref(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,6 +196,7 @@ int main(void)
         cmocka_unit_test(test_lfc_max_bram),
         cmocka_unit_test(test_devices_and_fit),
         cmocka_unit_test(test_paper_luts),
+        cmocka_unit_test(test_finn_built_tfc),
     };
     return cmocka_run_group_tests_name("resources", tests, NULL, NULL);
 }

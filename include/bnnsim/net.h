@@ -129,7 +129,7 @@ int32_t bnn_net_last_matrix(const struct bnn_net *net);
 const char *bnn_layer_kind_str(enum bnn_layer_kind k);
 
 /* Deterministic, untrained networks shaped as the FINN paper's topologies. */
-enum bnn_topology { BNN_TOPO_SFC, BNN_TOPO_LFC, BNN_TOPO_CNV };
+enum bnn_topology { BNN_TOPO_SFC, BNN_TOPO_LFC, BNN_TOPO_CNV, BNN_TOPO_TFC /* FINN examples' 784-64-64-64-10 */ };
 
 struct bnn_gen_options {
     enum bnn_topology topology;

@@ -45,7 +45,7 @@ struct bnn_mem_decision {
     int64_t depth;
     enum bnn_mem_target target;
     double bram18, luts, uram; /* all copies */
-    char rule[96];
+    char rule[128];
 };
 
 struct bnn_resource_report {

@@ -4,14 +4,14 @@
 #include "cli/cli.h"
 
 static const char help[] =
-    "Usage: bnnsim gen net --topology sfc|lfc|cnv [--seed N] [--in-pad N] [--out-rows N] -o OUT.json\n"
+    "Usage: bnnsim gen net --topology sfc|lfc|tfc|cnv [--seed N] [--in-pad N] [--out-rows N] -o OUT.json\n"
     "       bnnsim gen samples -o DIR\n"
     "\n"
     "net: writes OUT.json + OUT.npz, a network shaped as the FINN paper's SFC, LFC\n"
     "or CNV with UNTRAINED weights and thresholds from a seeded generator\n"
     "(splitmix64; docs/net-format.md says how). Same seed, same bytes.\n"
     "  --seed N       generator seed (default 1)\n"
-    "  --in-pad N     SFC/LFC: padding columns after the 784 pixels (default 48: 832 = 13 x 64)\n"
+    "  --in-pad N     SFC/LFC/TFC: padding columns after the 784 pixels (default 48: 832 = 13 x 64)\n"
     "  --out-rows N   rows of the last layer, >= 10; rows past 10 are padding (default 10)\n"
     "\n"
     "samples: writes the bundled sample inputs into DIR: digits.idx3-ubyte (the\n"
@@ -55,7 +55,7 @@ int bnn_cmd_gen(int argc, char **argv)
         printf("wrote samples to %s\n", out);
         return 0;
     }
-    if (!topo) return bnn_cli_usage_error("gen net: --topology sfc|lfc|cnv is required");
+    if (!topo) return bnn_cli_usage_error("gen net: --topology sfc|lfc|tfc|cnv is required");
     if (bnn_topology_parse(topo, &g.topology)) return bnn_cli_usage_error("gen net: %s", bnn_last_error());
     struct bnn_net *net;
     if ((st = bnn_net_generate(&g, &net))) return bnn_cli_fail(st);

@@ -24,12 +24,14 @@ int64_t bnn_bram18_for(int64_t width, int64_t depth)
 struct ctx {
     struct bnn_resource_report *r;
     int32_t cap;
+    int32_t paper; /* the paper-style pipeline (BNN-PYNQ 2017) rather than today's FINN */
 };
 
 /* Maps `copies` identical width x depth memories; adds to `acc`. */
 static void map_mem(struct ctx *c, int32_t node, const char *what, int64_t width, int64_t depth, int32_t copies,
                     const char *ram_style, struct bnn_res *acc)
 {
+    const int paper = c->paper;
     struct bnn_resource_report *r = c->r;
     if (r->n_mem == c->cap) {
         int32_t cap = c->cap ? 2 * c->cap : 64;
@@ -56,7 +58,7 @@ static void map_mem(struct ctx *c, int32_t node, const char *what, int64_t width
      * thresholds are fitted: depth 32 to SFC-max (13-16-deep weights in LUT RAM,
      * 4.5 BRAM), 1 Kbit to SFC-fix (0.25-0.8 Kbit buffers) against LFC-max,
      * whose 1 Kbit memories must stay block RAM for its exact 396. */
-    const int small = depth <= 32 || width * depth < 1024;
+    const int small = depth <= 32 || (paper && width * depth < 1024);
     if (!strcmp(st, "distributed") || (!strcmp(st, "auto") && small)) {
         d->target = BNN_MEM_LUTRAM;
         /* a LUT6 holds 32 x 2 bits (RAM32M) or 64 x 1 (RAM64X1) */
@@ -79,7 +81,9 @@ static void map_mem(struct ctx *c, int32_t node, const char *what, int64_t width
     d->target = BNN_MEM_BRAM;
     d->bram18 = (double)copies * bnn_bram18_for(width, depth);
     snprintf(d->rule, sizeof d->rule, "%s: cheapest RAMB18 aspect ratio, one memory per copy",
-             !strcmp(st, "auto") ? "auto, > 32 deep, >= 1 Kbit: block RAM" : "ram_style=block");
+             !strcmp(st, "auto") ? paper ? "auto, > 32 deep, >= 1 Kbit: block RAM"
+                                         : "auto, > 32 deep: block RAM (FINN memstreamer, fitted)"
+                                 : "ram_style=block");
     acc->bram18 += d->bram18;
 }
 
@@ -133,6 +137,10 @@ static void mvau(struct ctx *c, int32_t i, const struct bnn_hw_pipeline *p, cons
     double mult = !strcmp(setting(f, n, "resType", "MVAU_hls", "lut"), "dsp") ? 0 : Q * (2 * ceil((W + A) / 6.0) - 1) * (W + A);
     double adder = (W + A) * (2.0 * Q - 1), thr = 0, comp = 0;
     if (L->act == BNN_ACT_THRESHOLD) comp = (double)L->n_thr * acc_bits;
+    const char *mm = setting(f, n, "mem_mode", "MVAU_hls", paper ? "internal_embedded" : "internal_decoupled");
+    const char *rs = setting(f, n, "ram_style", "MVAU_hls", "auto");
+    const int decoupled = !strcmp(mm, "internal_decoupled");
+    const int32_t sf = n->mw / Q;
     if (paper && A == 1)
         /* the paper's cost model (FPGA'17 sec. 4): a 128-bit popcount-accumulate
          * costs 376 LUTs, a threshold compare 6 */
@@ -141,23 +149,36 @@ static void mvau(struct ctx *c, int32_t i, const struct bnn_hw_pipeline *p, cons
         /* binary weights on A-bit inputs: an add/subtract per lane into an
          * adder tree of acc_bits-wide adders (one LUT per bit) */
         a->lut += 300 + P * (Q * (double)(A + acc_bits) + acc_bits + (L->act == BNN_ACT_THRESHOLD ? 6.0 * L->n_thr : 0));
-    else
+    else if (mult == 0) /* resType dsp: FINN's own formula */
         a->lut += 300 + 1.1 * P * (mult + adder + acc_bits + thr + comp);
+    else
+        /* Fitted to one FINN build (a TFC-W1A1 for Pynq-Z1, docs/resources.md):
+         * control 160; the memstreamer's weight stream 2 per bit; per PE an
+         * XNOR-popcount of SIMD lanes (an add/subtract per lane on A-bit inputs),
+         * the accumulator and a comparator per threshold of acc_bits / 2; and
+         * finn-hlslib's inputBuf[MW/SIMD], fully partitioned: an MW/SIMD : 1
+         * multiplexer of SIMD * A bits (MW * A / 3) with a write decoder (1.5 per entry). */
+        a->lut += 160 + (decoupled ? 2.0 * P * Q * W : 0) +
+                  P * ((A == 1 ? Q : Q * (double)(A + 1)) + acc_bits + (L->act == BNN_ACT_THRESHOLD ? L->n_thr * ceil(acc_bits / 2.0) : 0)) +
+                  (double)n->mw * A / 3 + 1.5 * sf;
     if (mult == 0) a->dsp += (double)P * Q * ceil((W + A) / 48.0);
-    /* FFs: FINN has none; accumulator, output and adder-tree pipeline registers */
-    a->ff += (double)P * (acc_bits + 1) + (double)P * Q * 0.5 + 100;
+    if (paper)
+        /* FFs: FINN has none; accumulator, output and adder-tree pipeline registers */
+        a->ff += (double)P * (acc_bits + 1) + (double)P * Q * 0.5 + 100;
+    else /* fitted as the LUTs: control, the memstreamer (8 per weight bit), accumulators, inputBuf in registers */
+        a->ff += 130 + (decoupled ? 8.0 : 1.0) * P * Q * W + 2.0 * P * acc_bits + (double)n->mw * A;
     /* weights: per-PE arrays (internal_embedded, the paper's and finn-hlslib's
      * ARRAY_PARTITION dim=1) or one PE*SIMD-wide stream memory (internal_decoupled) */
-    const char *mm = setting(f, n, "mem_mode", "MVAU_hls", paper ? "internal_embedded" : "internal_decoupled");
-    const char *rs = setting(f, n, "ram_style", "MVAU_hls", "auto");
-    if (!strcmp(mm, "internal_decoupled")) map_mem(c, i, "weights", (int64_t)P * Q * W, wmem, 1, rs, a);
+    if (decoupled) map_mem(c, i, "weights", (int64_t)P * Q * W, wmem, 1, rs, a);
     else if (strcmp(mm, "external")) map_mem(c, i, "weights", (int64_t)Q * W, wmem, P, rs, a);
+    /* thresholds: per-PE memories; FINN's HLS arrays are partitioned and go to LUTs unless told otherwise */
     if (L->act == BNN_ACT_THRESHOLD)
         map_mem(c, i, "thresholds", (int64_t)acc_bits * L->n_thr, tmem, P,
-                setting(f, n, "ram_style_thresholds", "MVAU_hls", "auto"), a);
+                setting(f, n, "ram_style_thresholds", "MVAU_hls", paper ? "auto" : "distributed"), a);
     /* with more than one neuron fold the input vector is kept for reuse
-     * (finn-hlslib's inputBuf[MW/SIMD], 2017 and now); FINN counts it 0 */
-    if (n->mh / P > 1) map_mem(c, i, "input buffer", (int64_t)Q * A, n->mw / Q, 1, "auto", a);
+     * (finn-hlslib's inputBuf[MW/SIMD], 2017 and now; FINN counts it 0); today's
+     * finn-hlslib partitions it into registers (counted above) */
+    if (paper && n->mh / P > 1) map_mem(c, i, "input buffer", (int64_t)Q * A, n->mw / Q, 1, "auto", a);
 }
 
 static void node_res(struct ctx *c, int32_t i, const struct bnn_hw_pipeline *p, const struct bnn_net *net,
@@ -180,20 +201,24 @@ static void node_res(struct ctx *c, int32_t i, const struct bnn_hw_pipeline *p, 
         map_mem(c, i, "window buffer", w, depth, 1, rs, a);
         break;
     }
-    case BNN_HW_THRESH: { /* FINN Thresholding_hls: A*P comparators, thresholds per channel */
+    case BNN_HW_THRESH: {
+        /* the input quantiser: one set of thresholds for every channel (bnnsim's
+         * input layer), constants rather than memories. Fitted to the TFC build
+         * (784 channels, 1 threshold: 21 LUT, 21 FF); steps > 1 as a binary
+         * search of A + 2 LUTs per level and the constants' ROM */
         const int32_t A = 8, P = n->pe, steps = n->out_elem_bits == 1 ? 1 : (1 << n->out_elem_bits) - 1;
-        a->lut += (double)A * P * steps / (steps > 1 ? 4.0 : 1.0) + 50;
-        a->ff += (double)P * (A + n->out_elem_bits) + 32;
-        map_mem(c, i, "thresholds", (int64_t)A * steps, n->ch / P, P, setting(f, n, "ram_style", "Thresholding_rtl", "auto"), a);
+        a->lut += 16 + P * (steps == 1 ? A / 2.0 : clog2(steps + 1) * (A + 2.0)) + (steps > 1 ? steps * A / 6.0 : 0);
+        a->ff += 12 + (double)P * (A + n->out_elem_bits);
         break;
     }
-    case BNN_HW_DWC: { /* FINN StreamingDataWidthConverter lut_estimation */
+    case BNN_HW_DWC: { /* FINN StreamingDataWidthConverter lut_estimation (paper); counters (FINN, fitted) */
         int64_t inw = n->in_width, outw = n->out_width, g = inw, b = outw;
         while (b) { int64_t t = g % b; g = b; b = t; }
         int64_t intw = inw / g * outw, cnt = 0, cset = 0;
         if (inw != intw) cnt += labs((long)ceil(log2((double)inw / intw))), cset += intw;
         if (intw != outw) cnt += labs((long)ceil(log2((double)intw / outw))), cset += outw;
-        a->lut += (double)(cnt + cset);
+        /* the TFC build's converters (64>8, 1>28, 2>8, 1>8, 4>64) took 6-10 LUTs each */
+        a->lut += c->paper ? (double)(cnt + cset) : 4 + fabs(log2((double)inw / outw));
         a->ff += (double)intw + 8;
         break;
     }
@@ -202,12 +227,19 @@ static void node_res(struct ctx *c, int32_t i, const struct bnn_hw_pipeline *p, 
         a->ff += (double)n->in_width * 2 + 32;
         map_mem(c, i, "row buffer", n->in_width, n->ofm_w, 1, "auto", a);
         break;
-    case BNN_HW_LABELSELECT: /* FINN: 0. A top-K insertion list: K comparators of value + index bits */
-        a->lut += (double)n->top_k * (n->in_width / n->pe + clog2(n->ch)) * 3 + 60;
-        a->ff += (double)n->top_k * (n->in_width / n->pe + clog2(n->ch)) + 32;
+    case BNN_HW_LABELSELECT: /* FINN: 0. A top-K insertion list of value + index bits (fitted: TFC, 50 LUT, 61 FF) */
+        a->lut += (double)n->top_k * (n->in_width / n->pe + clog2(n->ch)) * 2.7 + 20;
+        a->ff += (double)n->top_k * (n->in_width / n->pe + clog2(n->ch)) * 2 + 39;
         break;
     case BNN_HW_DMA_IN:
-    case BNN_HW_DMA_OUT: /* fitted: an AXI master with a 1024-word buffer (BNN-PYNQ's memInStrm/memOutStrm) */
+    case BNN_HW_DMA_OUT:
+        if (!c->paper) { /* FINN's IODMA_hls (the TFC build: about 1,000 LUT, 1,450-1,740 FF, one BRAM each) */
+            a->lut += 1000;
+            a->ff += 1600;
+            map_mem(c, i, "dma buffer", 36, 1024, 1, "block", a);
+            break;
+        }
+        /* fitted: an AXI master with a 1024-word buffer (BNN-PYNQ's memInStrm/memOutStrm) */
         a->lut += 1200;
         a->ff += 1800;
         if (n->kind == BNN_HW_DMA_IN) a->lut += 1300, a->ff += 1500; /* fitted: AXI-lite control and interconnect */
@@ -230,13 +262,13 @@ static void link_res(struct ctx *c, int32_t l, const struct bnn_hw_pipeline *p, 
     (void)cons;
     (void)f;
     int64_t d = k->depth, w = k->width;
-    if (d <= 2) { /* FINN's shallow FIFOs: the HLS streams' own registers */
+    if (d <= 2) { /* FINN's shallow FIFOs: registers (the TFC build: 3-12 LUTs for 1..64 bits) */
         a->ff += (double)w * d;
-        a->lut += 4;
+        a->lut += c->paper ? 4 : 3 + w / 8.0;
         return;
     }
-    if (d <= 256) { /* FINN StreamingFIFO_rtl (Q_srl): SRL LUTs */
-        a->lut += 2 * clog2(d) + (double)((d + 31) / 32) * ((w + 1) / 2);
+    if (d <= 256) { /* FINN StreamingFIFO_rtl: SRL LUTs (fitted, FINN style: depth 32 x 28 bits took 76 LUT, 38 FF) */
+        a->lut += 2 * clog2(d) + (c->paper ? (double)((d + 31) / 32) * ((w + 1) / 2) : 2.3 * w * ((d + 31) / 32));
         a->ff += (double)w + 2 * clog2(d);
         return;
     }
@@ -264,7 +296,7 @@ enum bnn_status bnn_hw_resources(const struct bnn_hw_pipeline *p, const struct b
         bnn_resource_report_free(r);
         return BNN_ERR_NOMEM;
     }
-    struct ctx c = {r, 0};
+    struct ctx c = {r, 0, p->opt.style == BNN_STYLE_PAPER};
     for (int32_t i = 0; i < p->n_nodes; i++) {
         node_res(&c, i, p, net, fold, &r->node[i]);
         add(&r->total, &r->node[i]);

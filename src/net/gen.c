@@ -26,7 +26,8 @@ enum bnn_status bnn_topology_parse(const char *s, enum bnn_topology *out)
     if (strcmp(s, "sfc") == 0) *out = BNN_TOPO_SFC;
     else if (strcmp(s, "lfc") == 0) *out = BNN_TOPO_LFC;
     else if (strcmp(s, "cnv") == 0) *out = BNN_TOPO_CNV;
-    else return bnn_error(BNN_ERR_INVALID_ARG, "unknown topology '%s' (sfc, lfc, cnv)", s);
+    else if (strcmp(s, "tfc") == 0) *out = BNN_TOPO_TFC;
+    else return bnn_error(BNN_ERR_INVALID_ARG, "unknown topology '%s' (sfc, lfc, tfc, cnv)", s);
     return BNN_OK;
 }
 
@@ -116,7 +117,9 @@ enum bnn_status bnn_net_generate(const struct bnn_gen_options *opt, struct bnn_n
 {
     *out = NULL;
     const int cnv = opt->topology == BNN_TOPO_CNV;
-    const int32_t hidden = opt->topology == BNN_TOPO_SFC ? 256 : 1024;
+    const int32_t hidden = opt->topology == BNN_TOPO_SFC ? 256 : opt->topology == BNN_TOPO_TFC ? 64 : 1024;
+    static const char *const tname[] = {"sfc", "lfc", "cnv", "tfc"}, *const tdesc[] = {"FINN paper SFC", "FINN paper LFC",
+                                                                                        "FINN paper CNV", "FINN examples' TFC"};
     const int32_t rows = opt->out_rows >= 10 ? opt->out_rows : 10;
     struct lspec cnv_l[] = {{BNN_LAYER_CONV, "conv0", 64},  {BNN_LAYER_CONV, "conv1", 64},  {BNN_LAYER_MAXPOOL, "pool1", 2},
                             {BNN_LAYER_CONV, "conv2", 128}, {BNN_LAYER_CONV, "conv3", 128}, {BNN_LAYER_MAXPOOL, "pool3", 2},
@@ -131,13 +134,11 @@ enum bnn_status bnn_net_generate(const struct bnn_gen_options *opt, struct bnn_n
     struct bnn_net *net = bnn__calloc(1, sizeof *net);
     if (!net) return BNN_ERR_NOMEM;
     enum bnn_status st = BNN_ERR_NOMEM;
-    snprintf(net->name, sizeof net->name, "%s-untrained-seed%llu", cnv ? "cnv" : opt->topology == BNN_TOPO_SFC ? "sfc" : "lfc",
-             (unsigned long long)opt->seed);
+    snprintf(net->name, sizeof net->name, "%s-untrained-seed%llu", tname[opt->topology], (unsigned long long)opt->seed);
     char desc[300];
     snprintf(desc, sizeof desc,
-             "UNTRAINED: FINN paper %s topology with generated weights and thresholds (bnnsim gen net, seed %llu); "
-             "its classes mean nothing", cnv ? "CNV" : opt->topology == BNN_TOPO_SFC ? "SFC" : "LFC",
-             (unsigned long long)opt->seed);
+             "UNTRAINED: %s topology with generated weights and thresholds (bnnsim gen net, seed %llu); "
+             "its classes mean nothing", tdesc[opt->topology], (unsigned long long)opt->seed);
     if (!(net->description = bnn__strdup(desc))) goto fail;
     net->n_classes = 10;
     if (!(net->class_names = bnn__calloc(10, sizeof(char *)))) goto fail;
@@ -184,7 +185,7 @@ enum bnn_status bnn_net_generate(const struct bnn_gen_options *opt, struct bnn_n
         for (int32_t r = 0; r < L->mh; r++)
             for (int32_t c = L->mw - L->in_pad; c < L->mw; c++) L->weights[(size_t)r * L->mw + c] = 1;
         /* Padding rows past the 10 classes: thresholds no accumulator reaches. */
-        L->act = cnv && last ? BNN_ACT_RAW : BNN_ACT_THRESHOLD;
+        L->act = (cnv || opt->topology == BNN_TOPO_TFC) && last ? BNN_ACT_RAW : BNN_ACT_THRESHOLD; /* as FINN builds them */
         if (L->act == BNN_ACT_RAW) continue;
         snprintf(L->thresholds_tensor, sizeof L->thresholds_tensor, "%.60s.T", L->name);
         L->n_thr = 1;
