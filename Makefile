@@ -111,7 +111,7 @@ check-asan:
 # the figures with the machine they came from.
 bench: $(BIN) $(BENCHES)
 	@grep -m1 "model name" /proc/cpuinfo; nproc | sed 's/^/cores: /'
-	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
+	@for b in $(BENCHES); do echo "== $$b"; BNNSIM_BIN=$(BIN) $$b || exit 1; done
 
 # Regenerates the bundled networks and samples from their generators.
 data: $(BIN)

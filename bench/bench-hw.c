@@ -230,6 +230,56 @@ static int resources(void)
     return 0;
 }
 
+/* 6. The FINN-built TFC (data/finn-builds): bnnsim's FINN-style figures per
+ * node beside the post-synthesis report and FINN's own estimate. */
+static int finn_built(void)
+{
+    json_error_t je;
+    json_t *doc = json_load_file("data/finn-builds/tfc-w1a1-pynq-z1.json", 0, &je);
+    if (!doc) return die("data/finn-builds/tfc-w1a1-pynq-z1.json");
+    struct bnn_net *net;
+    struct bnn_fold *fold;
+    struct bnn_device dev;
+    if (bnn_net_load(json_string_value(json_object_get(doc, "net")), &net) ||
+        bnn_fold_load(json_string_value(json_object_get(doc, "fold")), net, &fold) || bnn_device_load("pynq-z1", &dev))
+        return die("finn-built design");
+    struct bnn_hw_options o;
+    bnn_hw_options_default(&o);
+    o.clock_mhz = dev.clock_mhz;
+    struct bnn_hw_pipeline *p;
+    struct bnn_resource_report *r;
+    if (bnn_hw_build(net, fold, &o, "tfc", &p) || bnn_hw_resources(p, net, fold, &r)) return die("resources");
+    printf("6. FINN style against a FINN build: TFC-W1A1 on Pynq-Z1 (post-synthesis, per node)\n\n"
+           "   %-20s %7s %7s %7s %8s | %6s %6s | %5s %5s %5s\n", "node", "bnnsim", "built", "error", "FINN est",
+           "FF", "built", "BRAM", "built", "FINN");
+    const char *name;
+    json_t *v;
+    json_object_foreach(json_object_get(doc, "nodes"), name, v) {
+        const struct bnn_res *m = NULL;
+        for (int32_t i = 0; i < p->n_nodes; i++)
+            if (!strcmp(p->nodes[i].name, name)) m = &r->node[i];
+        for (int32_t l = 0; l < p->n_links; l++)
+            if (!strcmp(p->links[l].name, name)) m = &r->link[l];
+        if (!m) return die(name);
+        double lut = json_number_value(json_object_get(v, "LUT"));
+        json_t *fl = json_object_get(v, "finn_LUT"), *fb = json_object_get(v, "finn_BRAM_18K");
+        char fe[16] = "-", fbs[16] = "-";
+        if (fl) snprintf(fe, sizeof fe, "%.0f", json_number_value(fl));
+        if (fb) snprintf(fbs, sizeof fbs, "%.0f", json_number_value(fb));
+        printf("   %-20s %7.0f %7.0f %+6.1f%% %8s | %6.0f %6.0f | %5.1f %5.0f %5s\n", name, m->lut, lut, 100 * (m->lut / lut - 1),
+               fe, m->ff, json_number_value(json_object_get(v, "FF")), m->bram18,
+               json_number_value(json_object_get(v, "BRAM_18K")), fbs);
+    }
+    printf("   whole design: %.0f LUT, %.0f FF, %.1f BRAM18 (test_finn_built_tfc checks the goals)\n\n", r->total.lut,
+           r->total.ff, r->total.bram18);
+    bnn_resource_report_free(r);
+    bnn_hw_free(p);
+    bnn_fold_free(fold);
+    bnn_net_free(net);
+    json_decref(doc);
+    return 0;
+}
+
 static int dse(void)
 {
     struct bnn_net *net;
@@ -286,6 +336,6 @@ static int dse(void)
 int main(void)
 {
     printf("bnnsim %s hardware-model benchmark\n\n", BNNSIM_VERSION);
-    if (prototypes() || speed() || sizing() || resources() || dse()) return 1;
+    if (prototypes() || speed() || sizing() || resources() || dse() || finn_built()) return 1;
     return 0;
 }

@@ -300,6 +300,25 @@ static void test_help_and_json(void **state)
         assert_int_equal(json_integer_value(json_object_get(fold, "max_cycles")), 16384);
         json_decref(doc);
     }
+    /* the image lines are written by hand: a file name that needs escaping, an image with a label */
+    char odd[4200];
+    snprintf(odd, sizeof odd, "%s/we\\ird \"name\".bin", test_tmpdir());
+    uint8_t *rec;
+    size_t rl;
+    ASSERT_OK(bnn_file_read_all("data/samples/shapes.cifar10.bin", &rec, &rl));
+    test_write(odd, rec, rl);
+    free(rec);
+    char q[8400];
+    snprintf(q, sizeof q, "'%s'", odd);
+    assert_int_equal(run(out, sizeof out, "--net data/cnv.json --json --input %s", q), 0);
+    json_error_t je2;
+    json_t *d2 = json_loads(out, 0, &je2);
+    if (!d2) fail_msg("--json output with an escaped name does not parse: %s", je2.text);
+    json_t *im0 = json_array_get(json_object_get(d2, "images"), 0);
+    assert_string_equal(json_string_value(json_object_get(im0, "file")), odd);
+    assert_true(json_is_integer(json_object_get(im0, "label")));
+    assert_int_equal(json_array_size(json_object_get(im0, "top")), 1);
+    json_decref(d2);
     /* -o writes the same document; --dump writes one .npy per layer */
     const char *res = test_path("ok.json");
     assert_int_equal(run(out, sizeof out, "--net data/lfc.json --input data/samples/digits.idx3-ubyte --json -o %s --dump %s",

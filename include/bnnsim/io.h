@@ -89,6 +89,11 @@ void bnn_images_free(struct bnn_images *imgs);
 /* Writes `data` to path through a temporary file and a rename. */
 enum bnn_status bnn_file_write_atomic(const char *path, const void *data, size_t len);
 enum bnn_status bnn_file_read_all(const char *path, uint8_t **buf, size_t *len);
+/* The whole of a regular file, read-only, mapped where it can be (large
+ * inputs are not copied); release with bnn_file_unmap. Named pipes and other
+ * non-regular files are refused rather than waited on. */
+enum bnn_status bnn_file_map(const char *path, const uint8_t **buf, size_t *len, void **handle);
+void bnn_file_unmap(const uint8_t *buf, size_t len, void *handle);
 
 /* Writes 8-bit images: PNG (libpng), 1 or 3 channels. */
 enum bnn_status bnn_png_write(const char *path, const uint8_t *pixels, int32_t w, int32_t h, int32_t c);

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/perf-report.h"
+#include "core/util.h"
 
 static const char help[] =
     "Usage: bnnsim [run] --net NET.json [--fold FOLD] [--input FILE...] [options]\n"
@@ -81,6 +82,91 @@ static int dump_layers(const struct bnn_net *net, struct bnn_plan *plan, const u
         if (st) return bnn_cli_fail(st);
     }
     return 0;
+}
+
+#define IMAGES_MARK "\x01images\x01"
+
+static char *json_str(const char *s)
+{
+    json_t *j = json_string(s);
+    char *t = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    json_decref(j);
+    return t;
+}
+
+static char *put_int(char *p, int64_t v)
+{
+    char tmp[24];
+    int k = 0;
+    uint64_t u = v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v;
+    do tmp[k++] = (char)('0' + u % 10); while (u /= 10);
+    if (v < 0) *p++ = '-';
+    while (k) *p++ = tmp[--k];
+    return p;
+}
+
+/* `[ {image}, ... ]` with the same keys as the jansson document used to have */
+static char *image_lines(const struct bnn_net *net, const struct input_file *files, int n_inputs, int32_t n, int32_t ns,
+                         const int32_t *scores, const struct bnn_result *res, const int32_t *labels)
+{
+    char **fname = calloc((size_t)n_inputs + 1, sizeof *fname), **cname = calloc((size_t)net->n_classes + 1, sizeof *cname);
+    size_t longest = 0, ok = fname && cname;
+    for (int k = 0; ok && k < n_inputs; k++) ok = (fname[k] = json_str(files[k].path)) != NULL, longest = BNN_MAX(longest, ok ? strlen(fname[k]) : 0);
+    for (int32_t c = 0; ok && c < net->n_classes; c++) ok = (cname[c] = json_str(net->class_names[c])) != NULL, longest = BNN_MAX(longest, ok ? strlen(cname[c]) : 0);
+    size_t per = 2 * longest + 160 + (size_t)ns * 12, cap = 16 + (size_t)n * per;
+    char *t = ok ? malloc(cap) : NULL, *p = t;
+    if (p) {
+        *p++ = '[';
+        int first = 1;
+        for (int k = 0; k < n_inputs; k++)
+            for (int32_t j = 0; j < files[k].count && files[k].first + j < n; j++) {
+                const int32_t i = files[k].first + j;
+                p += sprintf(p, "%s\n    {\"file\": %s, \"index\": ", first ? "" : ",", fname[k]);
+                first = 0;
+                p = put_int(p, j);
+                p += sprintf(p, ", \"class\": ");
+                p = put_int(p, res[i].class_index);
+                p += sprintf(p, ", \"class_name\": %s, \"scores\": [", cname[res[i].class_index]);
+                for (int32_t r = 0; r < ns; r++) {
+                    if (r) *p++ = ',', *p++ = ' ';
+                    p = put_int(p, scores[(size_t)i * ns + r]);
+                }
+                p += sprintf(p, "], \"top\": [");
+                for (int32_t r = 0; r < res[i].top_k; r++) {
+                    if (r) *p++ = ',', *p++ = ' ';
+                    p = put_int(p, res[i].top[r]);
+                }
+                *p++ = ']';
+                if (labels[i] >= 0) {
+                    p += sprintf(p, ", \"label\": ");
+                    p = put_int(p, labels[i]);
+                }
+                *p++ = '}';
+            }
+        p += sprintf(p, "%s]", first ? "" : "\n  ");
+    }
+    for (int k = 0; fname && k < n_inputs; k++) free(fname[k]);
+    for (int32_t c = 0; cname && c < net->n_classes; c++) free(cname[c]);
+    free(fname);
+    free(cname);
+    return t;
+}
+
+/* doc text with its images placeholder replaced; frees doc */
+static char *splice(char *doc, const char *images)
+{
+    if (!doc || !images) return doc;
+    char *m = strstr(doc, "\"\\u0001images\\u0001\"");
+    if (!m) return doc;
+    size_t a = (size_t)(m - doc), ml = strlen("\"\\u0001images\\u0001\""), il = strlen(images), rest = strlen(m + ml);
+    char *t = malloc(a + il + rest + 2);
+    if (t) {
+        memcpy(t, doc, a);
+        memcpy(t + a, images, il);
+        memcpy(t + a + il, m + ml, rest + 1);
+    }
+    free(doc);
+    return t;
 }
 
 int bnn_cmd_run(int argc, char **argv)
@@ -166,7 +252,7 @@ int bnn_cmd_run(int argc, char **argv)
     int32_t *scores = NULL;
     struct bnn_result *res = NULL;
     json_t *doc = NULL;
-    char *text = NULL, *perf_text = NULL;
+    char *text = NULL, *perf_text = NULL, *images = NULL;
     struct bnn_perf pf = {0};
     enum bnn_status st;
     /* a model's own folding shows the pipeline report when there is nothing to classify */
@@ -234,24 +320,12 @@ int bnn_cmd_run(int argc, char **argv)
     json_object_set_new(doc, "engine", json_string(bnn_engine_str(popt.engine)));
     json_object_set_new(doc, "isa", json_string(popt.engine == BNN_ENGINE_REF ? bnn_kernels_isa() : "openblas"));
     json_object_set_new(doc, "n_scores", json_integer(ns));
-    json_t *arr = json_array();
-    for (int k = 0; k < n_inputs; k++)
-        for (int32_t j = 0; j < files[k].count && files[k].first + j < n; j++) {
-            int32_t i = files[k].first + j;
-            json_t *o = json_object();
-            json_object_set_new(o, "file", json_string(files[k].path));
-            json_object_set_new(o, "index", json_integer(j));
-            json_object_set_new(o, "class", json_integer(res[i].class_index));
-            json_object_set_new(o, "class_name", json_string(net->class_names[res[i].class_index]));
-            json_t *sc = json_array(), *top = json_array();
-            for (int32_t r = 0; r < ns; r++) json_array_append_new(sc, json_integer(scores[(size_t)i * ns + r]));
-            for (int32_t r = 0; r < res[i].top_k; r++) json_array_append_new(top, json_integer(res[i].top[r]));
-            json_object_set_new(o, "scores", sc);
-            json_object_set_new(o, "top", top);
-            if (imgs.labels[i] >= 0) json_object_set_new(o, "label", json_integer(imgs.labels[i]));
-            json_array_append_new(arr, o);
-        }
-    json_object_set_new(doc, "images", arr);
+    /* the per-image array is written as text (one image per line), spliced in
+     * after the rest of the document: 20,000 CNV images are 1.3 M numbers,
+     * too many to build as jansson values and dump again */
+    images = json ? image_lines(net, files, n_inputs, n, ns, scores, res, imgs.labels) : NULL;
+    if (json && !images) { rc = bnn_cli_fail(BNN_ERR_NOMEM); goto done; }
+    json_object_set_new(doc, "images", json_string(IMAGES_MARK));
     if (labelled) json_object_set_new(doc, "accuracy", json_real((double)correct / labelled));
     json_object_set_new(doc, "seconds", json_real(secs));
     if (fold) {
@@ -277,7 +351,7 @@ int bnn_cmd_run(int argc, char **argv)
     }
 
     if (json) {
-        text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+        text = splice(json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)), images);
     } else {
         size_t cap = 4096 + (size_t)n * (64 + (size_t)ns * 8) + (perf_text ? strlen(perf_text) : 0), len = 0;
         text = malloc(cap);
@@ -316,6 +390,7 @@ int bnn_cmd_run(int argc, char **argv)
     }
     rc = 0;
 done:
+    free(images);
     free(text);
     free(perf_text);
     bnn_cli_perf_free(&pf);

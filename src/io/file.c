@@ -1,6 +1,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "bnnsim/io.h"
@@ -44,4 +46,43 @@ enum bnn_status bnn_file_write_atomic(const char *path, const void *data, size_t
         return bnn_error(BNN_ERR_IO, "%s: write failed: %s", path, strerror(e));
     }
     return BNN_OK;
+}
+
+enum bnn_status bnn_file_map(const char *path, const uint8_t **buf, size_t *len, void **handle)
+{
+    *buf = NULL, *len = 0, *handle = NULL;
+    /* O_NONBLOCK: a named pipe given as a file must not hang the open */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return bnn_error(BNN_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return bnn_error(BNN_ERR_IO, "%s: not a regular file", path);
+    }
+    size_t n = (size_t)st.st_size;
+    if (n == 0) {
+        close(fd);
+        static const uint8_t empty[1];
+        *buf = empty;
+        return BNN_OK;
+    }
+    void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED) { /* not mappable: read it */
+        uint8_t *b;
+        enum bnn_status r = bnn_file_read_all(path, &b, &n);
+        if (r) return r;
+        *buf = b, *len = n, *handle = b;
+        return BNN_OK;
+    }
+    *buf = p, *len = n;
+    *handle = (void *)((uintptr_t)p | 1); /* tagged: a mapping, not a malloc'ed buffer */
+    return BNN_OK;
+}
+
+void bnn_file_unmap(const uint8_t *buf, size_t len, void *handle)
+{
+    if (!handle) return;
+    if ((uintptr_t)handle & 1) munmap((void *)buf, len);
+    else free(handle);
 }

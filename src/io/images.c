@@ -54,11 +54,17 @@ static enum bnn_status read_cifar(struct bnn_images *m, const char *path, const 
     int32_t n = (int32_t)(len / rec), first = m->n;
     uint8_t *o = grow(m, n, h, w, c);
     if (!o) return bnn__last_status();
+    /* planes to HWC on every core: for 20,000 records this is a tenth of a CNV run */
+#pragma omp parallel for schedule(static)
     for (int32_t i = 0; i < n; i++) {
         const uint8_t *r = buf + (size_t)i * rec;
+        uint8_t *d = o + (size_t)i * 3072;
         m->labels[first + i] = r[0];
-        for (int32_t p = 0; p < 1024; p++)
-            for (int32_t k = 0; k < 3; k++) o[(size_t)i * 3072 + (size_t)p * 3 + k] = r[1 + k * 1024 + p];
+        for (int32_t p = 0; p < 1024; p++) {
+            d[3 * p] = r[1 + p];
+            d[3 * p + 1] = r[1025 + p];
+            d[3 * p + 2] = r[2049 + p];
+        }
     }
     return BNN_OK;
 }
@@ -168,14 +174,18 @@ static enum bnn_status read_npy_images(struct bnn_images *m, const char *path, c
 enum bnn_status bnn_images_append_file(struct bnn_images *m, const char *path, int32_t h, int32_t w, int32_t c)
 {
     if (m->n && (m->h != h || m->w != w || m->c != c)) return bnn_error(BNN_ERR_INVALID_ARG, "image batch shape mismatch");
-    uint8_t *buf;
+    const uint8_t *buf;
     size_t len;
-    enum bnn_status st = bnn_file_read_all(path, &buf, &len);
+    void *handle;
+    enum bnn_status st = bnn_file_map(path, &buf, &len, &handle);
     if (st) return st;
     if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b) { /* gzip: IDX as distributed */
-        free(buf);
-        if ((st = read_gz(path, &buf, &len))) return st;
-        st = read_idx(m, path, buf, len, h, w, c);
+        bnn_file_unmap(buf, len, handle);
+        uint8_t *gz;
+        if ((st = read_gz(path, &gz, &len))) return st;
+        st = read_idx(m, path, gz, len, h, w, c);
+        free(gz);
+        return st;
     } else if (len >= 6 && memcmp(buf, "\x93NUMPY", 6) == 0) {
         st = read_npy_images(m, path, buf, len, h, w, c);
     } else if (len >= 4 && buf[0] == 0 && buf[1] == 0 && (buf[2] == 0x08 || buf[2] == 0x09 || buf[2] >= 0x0b) && buf[3] <= 4 && buf[3]) {
@@ -190,7 +200,7 @@ enum bnn_status bnn_images_append_file(struct bnn_images *m, const char *path, i
         if (ext && strcmp(ext, ".bin") == 0) st = read_cifar(m, path, buf, len, h, w, c);
         else st = bnn_error(BNN_ERR_PARSE, "%s: unknown input format (CIFAR-10 .bin, IDX[.gz], PNG/JPEG, .npy)", path);
     }
-    free(buf);
+    bnn_file_unmap(buf, len, handle);
     return st;
 }
 
