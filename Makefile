@@ -43,7 +43,7 @@ TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libbnnsim.a
 BIN      := $(BUILD)/bnnsim
 
-.PHONY: all deps run check check-asan test-bin bench data trained clean
+.PHONY: all deps run check check-asan test-bin bench data trained fuzz clean
 all: $(BIN) $(TESTS)
 
 $(BUILD)/%.o: %.c $(wildcard include/bnnsim/*.h) $(wildcard src/*/*.h) src/kernels/kernels.inc | $(BUILD)/gen/onnx.pb-c.h
@@ -74,6 +74,10 @@ $(BIN): $(CLI_OBJ) $(LIB)
 $(BUILD)/tests/%: tests/%.c tests/test-util.h tests/test-nets.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests $< $(LIB) -o $@ $(LDLIBS) $(TEST_LDLIBS)
+
+$(BUILD)/tests/test-fuzz: tests/test-fuzz.c tests/fuzz/targets.c tests/fuzz/targets.h tests/test-util.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests $< tests/fuzz/targets.c $(LIB) -o $@ $(LDLIBS) $(TEST_LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c $(LIB) $(wildcard src/kernels/*.h)
 	@mkdir -p $(dir $@)
@@ -131,5 +135,33 @@ trained: $(BIN)
 	$(BIN) train --topology sfc $(TRAIN_FLAGS) -o data/sfc-fmnist.json
 	$(BIN) train --topology lfc $(TRAIN_FLAGS) -o data/lfc-fmnist.json
 
+# libFuzzer on every loader (tests/fuzz/): clang + ASan + UBSan, each target
+# for FUZZ_SECONDS (default 60) on a seed corpus made from data/. New
+# corpus entries stay in build-fuzz/corpus; crashes land in build-fuzz/crashes/
+# and belong in tests/fuzz/regress/<target>/ once fixed (make check replays them).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = net-json npz npy idx cifar image fold-json config-h device bnn-pynq onnx
+FUZZ_DEB_PKGS = clang libomp-dev libclang-rt-14-dev
+FUZZ = build-fuzz
+fuzz-dict = $(if $(filter net-json fold-json device,$(1)),-dict=tests/fuzz/dict/json.dict,$(if $(filter npy config-h,$(1)),-dict=tests/fuzz/dict/$(1).dict,))
+fuzz: $(BIN)
+	@missing=$$(for p in $(FUZZ_DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then echo "installing:" $$missing; $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+	$(MAKE) BUILD=$(FUZZ) CC=clang SAN=1 OPT="-O1 -g -fsanitize=fuzzer-no-link" $(FUZZ)/libbnnsim.a
+	@mkdir -p $(FUZZ)/crashes
+	@test -d $(FUZZ)/corpus || tests/fuzz/seeds.sh $(BIN) $(FUZZ)/corpus
+	@for t in $(FUZZ_TARGETS); do \
+	  clang $(CFLAGS) -fsanitize=fuzzer,address,undefined -DFUZZ_TARGET=\"$$t\" tests/fuzz/fuzz-main.c tests/fuzz/targets.c \
+	    $(FUZZ)/libbnnsim.a -o $(FUZZ)/fuzz-$$t $(LDLIBS) -fsanitize=address,undefined || exit 1; \
+	done
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; mkdir -p $(FUZZ)/corpus/$$t $(FUZZ)/crashes/$$t; \
+	  $(FUZZ)/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ)/crashes/$$t/ $(call fuzz-dict,$$t) $(FUZZ)/corpus/$$t 2>&1 | \
+	    grep -E "^#[0-9]+.*(DONE|INITED)|stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY" || true; \
+	done
+	@n=$$(find $(FUZZ)/crashes -type f | wc -l); echo "fuzz: $$n crash inputs in $(FUZZ)/crashes"; [ $$n = 0 ]
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

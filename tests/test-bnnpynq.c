@@ -31,7 +31,7 @@ static void load_pynq(enum bnn_pynq_network w, const char *sub, struct bnn_net *
 {
     char dir[4200];
     snprintf(dir, sizeof dir, "%s/bnn-pynq/%s", shared, sub);
-    ASSERT_OK(bnn_pynq_import(w, dir, net, fold));
+    ASSERT_OK(bnn_pynq_import(w, dir, net, fold, NULL));
 }
 
 static void check_stages(struct bnn_plan *p, const struct bnn_net *net, const struct stage *st, int n)

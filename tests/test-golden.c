@@ -345,7 +345,7 @@ static void test_bnn_pynq_stage_checksums(void **state)
             snprintf(in, sizeof in, "%s/%s", dir, cases[c].input);
             struct bnn_net *net = NULL;
             struct bnn_fold *fold = NULL;
-            ASSERT_OK(bnn_pynq_import(strstr(cases[c].net, "cnv") ? BNN_PYNQ_CNV_W1A1 : BNN_PYNQ_LFC_W1A1, dir, &net, &fold));
+            ASSERT_OK(bnn_pynq_import(strstr(cases[c].net, "cnv") ? BNN_PYNQ_CNV_W1A1 : BNN_PYNQ_LFC_W1A1, dir, &net, &fold, NULL));
             p = build(net, fold, BNN_STYLE_PAPER);
             struct bnn_images imgs = {0};
             ASSERT_OK(bnn_images_append_file(&imgs, in, net->layers[0].out.h, net->layers[0].out.w, net->layers[0].out.c));
@@ -399,7 +399,7 @@ static void test_bnn_pynq_round_trips(void **state)
         enum bnn_pynq_network which = k == 1 ? BNN_PYNQ_LFC_W1A1 : BNN_PYNQ_CNV_W1A1;
         struct bnn_net *net = NULL;
         struct bnn_fold *fold = NULL;
-        ASSERT_OK(bnn_pynq_import(which, dir, &net, &fold));
+        ASSERT_OK(bnn_pynq_import(which, dir, &net, &fold, NULL));
         /* a whole golden set of the trained network, both pipeline styles */
         for (int style = 0; style < 2; style++) {
             struct bnn_hw_pipeline *gp = build(net, fold, style ? BNN_STYLE_PAPER : BNN_STYLE_FINN);
@@ -465,7 +465,7 @@ static void test_bnn_pynq_round_trips(void **state)
         }
         struct bnn_net *net2 = NULL;
         struct bnn_fold *fold2 = NULL;
-        ASSERT_OK(bnn_pynq_import(which, re, &net2, &fold2));
+        ASSERT_OK(bnn_pynq_import(which, re, &net2, &fold2, NULL));
         for (int32_t j = 0; j < fold->n; j++) {
             assert_int_equal(fold2->layers[j].pe, fold->layers[j].pe);
             assert_int_equal(fold2->layers[j].simd, fold->layers[j].simd);

@@ -338,7 +338,7 @@ static void test_roundtrip_bundled(void **state)
     snprintf(d, sizeof d, "%s/bnn-pynq/cnvW1A1-cifar10", s);
     struct bnn_net *net;
     struct bnn_fold *fold;
-    ASSERT_OK(bnn_pynq_import(BNN_PYNQ_CNV_W1A1, d, &net, &fold));
+    ASSERT_OK(bnn_pynq_import(BNN_PYNQ_CNV_W1A1, d, &net, &fold, NULL));
     roundtrip(net, NULL, BNN_ONNX_STREAMLINED, "cnvW1A1", 1);
     roundtrip(net, fold, BNN_ONNX_HW, "cnvW1A1", 0); /* FINN's MVAU thresholds are integers on the accumulator */
     bnn_fold_free(fold);

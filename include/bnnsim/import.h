@@ -17,9 +17,10 @@ enum bnn_status bnn_pynq_network_parse(const char *s, enum bnn_pynq_network *out
  * classes.txt from DIR. Thresholds are converted from BNN-PYNQ's strict
  * comparison (T < acc) to bnnsim's (T' <= acc, T' = T + 1) exactly; CNV
  * layer 0 keeps its 8 fraction bits (thr_frac = 8). The folding they were
- * stored with is returned in *fold (may be NULL). */
+ * stored with is returned in *fold (may be NULL). A weight file shorter than
+ * its WMEM is a warning naming it (BNN-PYNQ fills the rest with -1). */
 enum bnn_status bnn_pynq_import(enum bnn_pynq_network which, const char *dir,
-                                struct bnn_net **net, struct bnn_fold **fold);
+                                struct bnn_net **net, struct bnn_fold **fold, struct bnn_warnings *warn);
 
 #ifdef __cplusplus
 }

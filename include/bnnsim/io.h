@@ -47,6 +47,8 @@ struct bnn_npz;
 enum bnn_status bnn_npz_open(const char *path, struct bnn_npz **out);
 /* Reads member NAME (".npy" appended). BNN_ERR_INVALID_NET if absent. */
 enum bnn_status bnn_npz_get(struct bnn_npz *z, const char *name, struct bnn_array *out);
+/* The same, refusing (before inflating) a member larger than max_bytes. */
+enum bnn_status bnn_npz_get_bounded(struct bnn_npz *z, const char *name, int64_t max_bytes, struct bnn_array *out);
 void bnn_npz_close(struct bnn_npz *z);
 
 /* Writes n arrays under the given names to PATH (deflated), atomically. */
@@ -94,6 +96,11 @@ enum bnn_status bnn_file_read_all(const char *path, uint8_t **buf, size_t *len);
  * non-regular files are refused rather than waited on. */
 enum bnn_status bnn_file_map(const char *path, const uint8_t **buf, size_t *len, void **handle);
 void bnn_file_unmap(const uint8_t *buf, size_t len, void *handle);
+
+/* Removes the temporaries of writes in progress (call it from a SIGINT /
+ * SIGTERM handler, then re-raise); the next run sweeps those a killed
+ * process left behind. */
+void bnn_tmp_cleanup(void);
 
 /* Writes 8-bit images: PNG (libpng), 1 or 3 channels. */
 enum bnn_status bnn_png_write(const char *path, const uint8_t *pixels, int32_t w, int32_t h, int32_t c);

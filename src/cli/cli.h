@@ -2,6 +2,7 @@
 #ifndef BNN_CLI_H
 #define BNN_CLI_H
 
+#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,6 +31,10 @@ int bnn_cli_open(const char *net_path, const char *fold_path, int need_fold, str
                  struct bnn_fold **fold, const char **where);
 /* Prints each warning as "bnnsim: warning: ..." on stderr and frees them. */
 void bnn_cli_print_warnings(struct bnn_warnings *w);
+/* One warning (printf format), the same way. */
+void bnn_cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* json_dumps of a command's document with its "warnings" array (every warning of the run). */
+char *bnn_cli_dumps(json_t *doc, size_t flags);
 int bnn_cli_parse_int(const char *opt, const char *s, long lo, long hi, long *out);
 /* --style finn|paper into the hardware options (and the matching window
  * generator); 0, or a usage error (2). */

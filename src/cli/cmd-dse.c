@@ -220,6 +220,7 @@ int bnn_cmd_dse(int argc, char **argv)
         int32_t np = 0, layers = 0;
         for (int a = optind; a < argc; a++) {
             json_error_t je;
+            if (bnn__check_regular(argv[a])) return bnn_cli_fail(bnn__last_status());
             json_t *doc = json_load_file(argv[a], 0, &je);
             json_t *arr = doc ? json_object_get(doc, "points") : NULL;
             if (!json_is_array(arr)) {
@@ -253,7 +254,7 @@ int bnn_cmd_dse(int argc, char **argv)
         }
         np = bnn_dse_prune(pts, np);
         json_t *doc = json_pack("{s:s,s:i,s:o}", "device", dev.name, "merged", argc - optind, "points", points_json(pts, np, layers));
-        char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+        char *text = bnn_cli_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
         json_decref(doc);
         st = out ? bnn_file_write_atomic(out, text, strlen(text)) : BNN_OK;
         if (!out) printf("%s\n", text);
@@ -286,7 +287,7 @@ int bnn_cmd_dse(int argc, char **argv)
                                 shard, "shards", n_shards, "seconds",
                                 (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec), "points",
                                 points_json(pts, np, layers));
-        char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+        char *text = bnn_cli_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
         json_decref(doc);
         st = out ? bnn_file_write_atomic(out, text, strlen(text)) : BNN_OK;
         if (json && !out) printf("%s\n", text);
@@ -339,7 +340,7 @@ int bnn_cmd_dse(int argc, char **argv)
                                               "total", "LUT", x->total.lut, "FF", x->total.ff, "BRAM_18K", x->total.bram18,
                                               "URAM", x->total.uram, "DSP", x->total.dsp, "why", x->why, "layers", f));
             }
-            char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+            char *text = bnn_cli_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
             json_decref(doc);
             printf("%s\n", text);
             free(text);

@@ -100,7 +100,9 @@ int bnn_cmd_import(int argc, char **argv)
         if (oo.input_scale > 0) return bnn_cli_usage_error("import bnn-pynq: --input-scale belongs to onnx");
         enum bnn_pynq_network which;
         if ((st = bnn_pynq_network_parse(network, &which))) return bnn_cli_usage_error("import: %s", bnn_last_error());
-        st = bnn_pynq_import(which, src, &net, &fold);
+        struct bnn_warnings warn = {0};
+        st = bnn_pynq_import(which, src, &net, &fold, &warn);
+        bnn_cli_print_warnings(&warn);
     }
     int rc = st ? bnn_cli_fail(st) : write_outputs(net, fold, out);
     bnn_net_free(net);

@@ -66,7 +66,7 @@ int bnn_cmd_info(int argc, char **argv)
     if (json) {
         json_t *doc = json_pack("{s:s,s:i,s:o,s:I}", "name", net->name, "n_classes", net->n_classes, "layers", layers,
                                 "macs", (json_int_t)macs);
-        char *t = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        char *t = bnn_cli_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         puts(t);
         free(t);
         json_decref(doc);

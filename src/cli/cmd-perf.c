@@ -171,7 +171,7 @@ int bnn_cmd_perf(int argc, char **argv)
                                           fs.ii_sized, "total_depth_before", (json_int_t)fs.total_depth_before,
                                           "total_depth_after", (json_int_t)fs.total_depth_after, "simulations",
                                           fs.simulations));
-        text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+        text = bnn_cli_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
         if (!text) { rc = bnn_cli_fail(BNN_ERR_NOMEM); goto done; }
         printf("%s\n", text);
     } else {

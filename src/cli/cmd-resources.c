@@ -119,7 +119,7 @@ int bnn_cmd_resources(int argc, char **argv)
         json_object_set_new(o, "layers", layers);
         json_object_set_new(o, "fifos", fifos);
         json_object_set_new(o, "memories", mm);
-        char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8));
+        char *text = bnn_cli_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8));
         json_decref(o);
         if (!text) { rc = bnn_cli_fail(BNN_ERR_NOMEM); goto done; }
         printf("%s\n", text);

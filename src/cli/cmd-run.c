@@ -270,7 +270,7 @@ int bnn_cmd_run(int argc, char **argv)
         if (!n_inputs) {
             if (json) {
                 doc = bnn_cli_perf_json(net, &pf);
-                text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+                text = bnn_cli_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
                 printf("%s\n", text);
             } else {
                 fputs(perf_text, stdout);
@@ -290,6 +290,15 @@ int bnn_cmd_run(int argc, char **argv)
         if (n_inputs != 1) { rc = bnn_cli_usage_error("--labels needs exactly one input file"); goto done; }
         if ((st = bnn_images_set_labels(&imgs, labels, 0, imgs.n))) { rc = bnn_cli_fail(st); goto done; }
     }
+    for (int k = 0; k < n_inputs; k++)
+        for (int32_t j = 0; j < files[k].count; j++) {
+            int32_t lab = imgs.labels[files[k].first + j];
+            if (lab >= net->n_classes) {
+                fprintf(stderr, "bnnsim: %s: image %d has label %d, but '%s' has %d classes (0..%d)\n",
+                        labels ? labels : files[k].path, j, lab, net->name, net->n_classes, net->n_classes - 1);
+                goto done;
+            }
+        }
     int32_t n = limit > 0 && limit < imgs.n ? (int32_t)limit : imgs.n;
     if ((st = bnn_plan_create(net, &popt, &plan))) { rc = bnn_cli_fail(st); goto done; }
     if (dump) {
@@ -351,7 +360,7 @@ int bnn_cmd_run(int argc, char **argv)
     }
 
     if (json) {
-        text = splice(json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)), images);
+        text = splice(bnn_cli_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)), images);
     } else {
         size_t cap = 4096 + (size_t)n * (64 + (size_t)ns * 8) + (perf_text ? strlen(perf_text) : 0), len = 0;
         text = malloc(cap);

@@ -248,7 +248,7 @@ int bnn_cmd_train(int argc, char **argv)
                                                  "train_accuracy", eps[e].train_acc, "val_accuracy", eps[e].val_acc, "lr",
                                                  eps[e].lr, "seconds", eps[e].seconds, "images_per_s", eps[e].images_per_s));
         json_object_set_new(doc, "per_epoch", arr);
-        char *t = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8));
+        char *t = bnn_cli_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8));
         puts(t);
         free(t);
         json_decref(doc);

@@ -1,8 +1,11 @@
+#include <jansson.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/util.h"
 
 static const char usage[] =
     "bnnsim " BNNSIM_VERSION " - software twin of a FINN binarized-neural-network accelerator\n"
@@ -62,10 +65,43 @@ int bnn_cli_usage_error(const char *fmt, ...)
     return 2;
 }
 
+/* every warning of the run: on stderr as it comes, and in --json documents */
+static struct bnn_warnings all_warnings;
+
 void bnn_cli_print_warnings(struct bnn_warnings *w)
 {
-    for (int32_t i = 0; i < w->n; i++) fprintf(stderr, "bnnsim: warning: %s\n", w->msg[i]);
+    for (int32_t i = 0; i < w->n; i++) {
+        fprintf(stderr, "bnnsim: warning: %s\n", w->msg[i]);
+        bnn__warn(&all_warnings, "%s", w->msg[i]);
+    }
     bnn_warnings_free(w);
+}
+
+void bnn_cli_warn(const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    struct bnn_warnings w = {0};
+    bnn__warn(&w, "%s", buf);
+    bnn_cli_print_warnings(&w);
+}
+
+char *bnn_cli_dumps(json_t *doc, size_t flags)
+{
+    json_t *arr = json_array();
+    for (int32_t i = 0; i < all_warnings.n; i++) json_array_append_new(arr, json_string(all_warnings.msg[i]));
+    json_object_set_new(doc, "warnings", arr);
+    return json_dumps(doc, flags);
+}
+
+static void on_fatal_signal(int sig)
+{
+    bnn_tmp_cleanup(); /* no temporaries of an interrupted write stay behind */
+    signal(sig, SIG_DFL);
+    raise(sig);
 }
 
 int bnn_cli_open(const char *net_path, const char *fold_path, int need_fold, struct bnn_net **net,
@@ -87,6 +123,10 @@ int bnn_cli_open(const char *net_path, const char *fold_path, int need_fold, str
             return bnn_cli_fail(st);
         }
         if (where) *where = fold_path;
+        for (int32_t j = 0; j < (*fold)->n; j++)
+            if ((*fold)->layers[j].defaulted)
+                bnn_cli_warn("%s: MVAU_hls_%d (layer '%s') has no entry: PE = SIMD = 1, as FINN does", fold_path, j,
+                             (*net)->layers[(*fold)->layers[j].layer].name);
         return 0;
     }
     *fold = own;
@@ -119,6 +159,8 @@ int bnn_cli_parse_style(const char *s, struct bnn_hw_options *o)
 
 int main(int argc, char **argv)
 {
+    signal(SIGINT, on_fatal_signal);
+    signal(SIGTERM, on_fatal_signal);
     if (argc < 2) {
         fputs(usage, stderr);
         return 2;

@@ -150,10 +150,6 @@ char *bnn_cli_perf_text(const struct bnn_net *net, const struct bnn_perf *pf, in
                 (long long)r->link[l].max_occupancy, r->link[l].max_occupancy >= k->depth ? "  full" : "");
         }
     }
-    for (int32_t j = 0; pf->fold && j < pf->fold->n; j++)
-        if (pf->fold->layers[j].defaulted)
-            OUT("warning: MVAU_hls_%d (layer '%s') has no entry in the folding config: PE = SIMD = 1, as FINN does\n", j,
-                net->layers[pf->fold->layers[j].layer].name);
     char why[1200];
     bnn_sim_explain(p, r, why, sizeof why);
     OUT("\nFINN estimate (analytic): max_cycles %lld (%s) -> %.0f FPS; critical path %lld cycles = %.2f us\n",

@@ -44,6 +44,16 @@ enum bnn_status bnn__last_status(void);
 /* Appends a warning (printf format) to w; w may be NULL. */
 void bnn__warn(struct bnn_warnings *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Files: regular files only (a named pipe must not hang a run); where a
+ * write lands (through a symbolic link to its target; never over a device or
+ * directory); temporaries registered for bnn_tmp_cleanup. */
+enum bnn_status bnn__check_regular(const char *path);
+enum bnn_status bnn__write_target(const char *path, char *real, size_t cap);
+void bnn__tmp_name(const char *path, char *out, size_t cap);
+void bnn__tmp_register(const char *path, int is_dir);
+void bnn__tmp_unregister(const char *path);
+void bnn__sweep_stale(const char *path);
+
 void *bnn__calloc(size_t n, size_t size); /* sets BNN_ERR_NOMEM message on failure */
 char *bnn__strdup(const char *s);
 

@@ -147,7 +147,9 @@ enum bnn_status bnn_golden_write(const struct bnn_net *net, const struct bnn_fol
         fprintf(progress, "golden: %d streams x %d frames, about %.1f MB, into %s\n", n_streams, frames, (double)bytes / 1e6, dir);
     char tmp[4200], path[4300], sub[4300];
     snprintf(tmp, sizeof tmp, "%s.partial-%ld", dir, (long)getpid());
+    bnn__sweep_stale(dir); /* what a killed run left */
     rm_tree(tmp);
+    bnn__tmp_register(tmp, 1);
     json_t *man = json_object(), *streams = json_array(), *mems = json_array();
     if ((st = mk(tmp))) goto fail;
     snprintf(sub, sizeof sub, "%s/streams", tmp);
@@ -227,6 +229,7 @@ enum bnn_status bnn_golden_write(const struct bnn_net *net, const struct bnn_fol
         st = bnn_error(BNN_ERR_IO, "%s: cannot rename %s into place: %s", dir, tmp, strerror(errno));
         goto fail;
     }
+    bnn__tmp_unregister(tmp);
     json_decref(man);
     bnn_golden_free(g);
     return BNN_OK;
@@ -235,6 +238,7 @@ fail:
     json_decref(streams);
     json_decref(mems);
     rm_tree(tmp);
+    bnn__tmp_unregister(tmp);
     bnn_golden_free(g);
     return st;
 }

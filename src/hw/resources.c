@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "bnnsim/resources.h"
 #include "core/util.h"
@@ -351,6 +352,7 @@ enum bnn_status bnn_device_load(const char *name_or_path, struct bnn_device *d)
         snprintf(path, sizeof path, "%s/devices/%s.json", base && *base ? base : "data", name_or_path);
     }
     json_error_t je;
+    if (access(path, F_OK) == 0 && bnn__check_regular(path)) return bnn__last_status();
     json_t *o = json_load_file(path, 0, &je);
     if (!o) {
         if (!strchr(name_or_path, '/'))
@@ -373,7 +375,13 @@ enum bnn_status bnn_device_load(const char *name_or_path, struct bnn_device *d)
     d->lim_lut = num(lim, "LUT", 0.7), d->lim_ff = num(lim, "FF", 0.5), d->lim_bram18 = num(lim, "BRAM_18K", 0.8);
     d->lim_uram = num(lim, "URAM", 0.8), d->lim_dsp = num(lim, "DSP", 0.8);
     json_decref(o);
-    if (d->lut <= 0 || d->bram18 < 0 || d->clock_mhz <= 0)
-        return bnn_error(BNN_ERR_PARSE, "%s: LUT, BRAM_18K and clock_mhz must be positive", path);
+    const struct { const char *k; double v, lo, hi; } chk[] = {
+        {"LUT", d->lut, 1, 1e8},          {"FF", d->ff, 0, 1e8},           {"BRAM_18K", d->bram18, 0, 1e6},
+        {"URAM", d->uram, 0, 1e6},        {"DSP", d->dsp, 0, 1e6},         {"clock_mhz", d->clock_mhz, 1e-3, 5000},
+        {"limits.LUT", d->lim_lut, 1e-6, 1}, {"limits.FF", d->lim_ff, 1e-6, 1}, {"limits.BRAM_18K", d->lim_bram18, 1e-6, 1},
+        {"limits.URAM", d->lim_uram, 1e-6, 1}, {"limits.DSP", d->lim_dsp, 1e-6, 1}};
+    for (size_t k = 0; k < sizeof chk / sizeof chk[0]; k++)
+        if (!(chk[k].v >= chk[k].lo && chk[k].v <= chk[k].hi))
+            return bnn_error(BNN_ERR_PARSE, "%s: %s = %g is outside %g..%g", path, chk[k].k, chk[k].v, chk[k].lo, chk[k].hi);
     return BNN_OK;
 }

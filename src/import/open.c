@@ -16,6 +16,7 @@ int bnn_path_is_onnx(const char *path)
     if (ends_with(path, ".json")) return 0;
     /* by content: a JSON document starts with '{' after blanks; an ONNX
      * ModelProto with a field tag (ir_version is field 1, varint: 0x08) */
+    if (bnn__check_regular(path)) return 0; /* the loader says what is wrong */
     FILE *f = fopen(path, "rb");
     if (!f) return 0;
     int c;

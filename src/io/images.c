@@ -59,21 +59,29 @@ static enum bnn_status read_cifar(struct bnn_images *m, const char *path, const 
     for (int32_t i = 0; i < n; i++) {
         const uint8_t *r = buf + (size_t)i * rec;
         uint8_t *d = o + (size_t)i * 3072;
-        m->labels[first + i] = r[0];
+        m->labels[first + i] = r[0] < 10 ? r[0] : -2; /* checked below: CIFAR-10 labels are 0..9 */
         for (int32_t p = 0; p < 1024; p++) {
             d[3 * p] = r[1 + p];
             d[3 * p + 1] = r[1025 + p];
             d[3 * p + 2] = r[2049 + p];
         }
     }
+    for (int32_t i = 0; i < n; i++)
+        if (m->labels[first + i] == -2)
+            return bnn_error(BNN_ERR_PARSE, "%s: record %d: label byte %d, but CIFAR-10 labels are 0..9 (not a CIFAR-10 "
+                                            "file?)", path, i, buf[(size_t)i * rec]);
     return BNN_OK;
 }
 
 static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
 
+#define BNN_GZ_MAX ((size_t)1 << 31)
+#define BNN_PICTURE_MAX_PIXELS (1 << 26)
+
 /* Reads a whole file through zlib: gzip-compressed or plain, same call. */
 static enum bnn_status read_gz(const char *path, uint8_t **out, size_t *len)
 {
+    if (bnn__check_regular(path)) return bnn__last_status();
     gzFile g = gzopen(path, "rb");
     if (!g) return bnn_error(BNN_ERR_IO, "%s: cannot open", path);
     size_t cap = 1 << 16, n = 0;
@@ -81,8 +89,15 @@ static enum bnn_status read_gz(const char *path, uint8_t **out, size_t *len)
     for (;;) {
         if (!buf) { gzclose(g); return bnn_error(BNN_ERR_NOMEM, "%s: out of memory", path); }
         if (n == cap) {
-            uint8_t *nb = cap < ((size_t)1 << 31) ? realloc(buf, cap *= 2) : NULL;
-            if (!nb) { free(buf); gzclose(g); return bnn_error(BNN_ERR_NOMEM, "%s: file too large", path); }
+            /* a cap on what a small .gz may expand to (a decompression bomb) */
+            if (cap >= BNN_GZ_MAX) {
+                free(buf);
+                gzclose(g);
+                return bnn_error(BNN_ERR_PARSE, "%s: expands to more than %d MiB; bnnsim reads gzip inputs up to that size "
+                                                "(decompress it, or split it)", path, (int)(BNN_GZ_MAX >> 20));
+            }
+            uint8_t *nb = realloc(buf, cap *= 2);
+            if (!nb) { free(buf); gzclose(g); return bnn_error(BNN_ERR_NOMEM, "%s: out of memory", path); }
             buf = nb;
         }
         int r = gzread(g, buf + n, (unsigned)(cap - n));
@@ -133,6 +148,11 @@ static enum bnn_status read_picture(struct bnn_images *m, const char *path, cons
 {
     if (c != 1 && c != 3) return bnn_error(BNN_ERR_UNSUPPORTED, "%s: pictures feed 1- or 3-channel inputs only (network has %d)", path, c);
     int iw, ih, ic;
+    if (len > INT32_MAX) return bnn_error(BNN_ERR_PARSE, "%s: picture file too large", path);
+    /* the size the header declares, before any pixel is decoded */
+    if (stbi_info_from_memory(buf, (int)len, &iw, &ih, &ic) && (int64_t)iw * ih > BNN_PICTURE_MAX_PIXELS)
+        return bnn_error(BNN_ERR_PARSE, "%s: picture declares %dx%d pixels, over bnnsim's budget of %d Mpixels", path, iw,
+                         ih, BNN_PICTURE_MAX_PIXELS >> 20);
     uint8_t *px = stbi_load_from_memory(buf, (int)len, &iw, &ih, &ic, c);
     if (!px) return bnn_error(BNN_ERR_PARSE, "%s: cannot decode image: %s", path, stbi_failure_reason());
     uint8_t *o = grow(m, 1, h, w, c);

@@ -95,6 +95,12 @@ enum bnn_status bnn_npy_parse(const uint8_t *buf, size_t len, const char *where,
         bnn_error(st, "%s: .npy header has no 'descr'", where);
         goto fail;
     }
+    /* the quoted type string must be there whole: order, kind, size, closing quote */
+    const char *q = strchr(d + 1, *d);
+    if (!q || q - d < 4 || q - d > 8) {
+        bnn_error(st, "%s: .npy descr is not a quoted type such as '<i8'", where);
+        goto fail;
+    }
     char order = d[1], kind = d[2];
     int size = atoi(d + 3);
     if (order != '<' && order != '>' && order != '|' && order != '=') {
@@ -140,8 +146,7 @@ enum bnn_status bnn_npy_parse(const uint8_t *buf, size_t len, const char *where,
             goto fail;
         }
         out->shape[out->ndim++] = v;
-        out->count *= v;
-        if (out->count > (1LL << 40)) {
+        if (__builtin_mul_overflow(out->count, (int64_t)v, &out->count) || out->count > (1LL << 40)) {
             bnn_error(st, "%s: .npy array too large", where);
             goto fail;
         }
@@ -152,7 +157,11 @@ enum bnn_status bnn_npy_parse(const uint8_t *buf, size_t len, const char *where,
         st = BNN_ERR_UNSUPPORTED;
         goto fail;
     }
-    size_t es = (size_t)size, need = (size_t)out->count * es;
+    size_t es = (size_t)size, need;
+    if (__builtin_mul_overflow((size_t)out->count, es, &need)) {
+        bnn_error(st, "%s: .npy array too large", where);
+        goto fail;
+    }
     off += hlen;
     if (len - off < need) {
         bnn_error(st, "%s: truncated .npy data: %zu of %zu bytes", where, len - off, need);

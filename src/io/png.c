@@ -9,16 +9,21 @@
 enum bnn_status bnn_png_write(const char *path, const uint8_t *px, int32_t w, int32_t h, int32_t c)
 {
     if ((c != 1 && c != 3) || w < 1 || h < 1) return bnn_error(BNN_ERR_INVALID_ARG, "%s: PNG needs 1 or 3 channels", path);
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    char real[4096], tmp[4200];
+    enum bnn_status rs = bnn__write_target(path, real, sizeof real);
+    if (rs) return rs;
+    bnn__sweep_stale(real);
+    bnn__tmp_name(real, tmp, sizeof tmp);
     FILE *f = fopen(tmp, "wb");
     if (!f) return bnn_error(BNN_ERR_IO, "%s: cannot create", path);
+    bnn__tmp_register(tmp, 0);
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     if (!png || !info || setjmp(png_jmpbuf(png))) {
         png_destroy_write_struct(&png, &info);
         fclose(f);
         remove(tmp);
+        bnn__tmp_unregister(tmp);
         return bnn_error(BNN_ERR_IO, "%s: PNG write failed", path);
     }
     png_init_io(png, f);
@@ -28,9 +33,8 @@ enum bnn_status bnn_png_write(const char *path, const uint8_t *px, int32_t w, in
     for (int32_t y = 0; y < h; y++) png_write_row(png, (png_const_bytep)(px + (size_t)y * w * c));
     png_write_end(png, NULL);
     png_destroy_write_struct(&png, &info);
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        remove(tmp);
-        return bnn_error(BNN_ERR_IO, "%s: write failed", path);
-    }
-    return BNN_OK;
+    int bad = fclose(f) != 0 || rename(tmp, real) != 0;
+    if (bad) remove(tmp);
+    bnn__tmp_unregister(tmp);
+    return bad ? bnn_error(BNN_ERR_IO, "%s: write failed", path) : BNN_OK;
 }

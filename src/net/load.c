@@ -78,7 +78,7 @@ static enum bnn_status get_bipolar(struct ctx *c, json_t *obj, const char *at, c
 static enum bnn_status load_weights(struct ctx *c, struct bnn_layer *L, const char *at)
 {
     struct bnn_array a;
-    enum bnn_status st = bnn_npz_get(c->npz, L->weights_tensor, &a);
+    enum bnn_status st = bnn_npz_get_bounded(c->npz, L->weights_tensor, (int64_t)L->mh * L->mw * 8 + 4096, &a);
     if (st) return st;
     const char *tn = L->weights_tensor;
     int shape_ok = a.ndim == 2 && a.shape[0] == L->mh && a.shape[1] == L->mw;
@@ -121,7 +121,7 @@ static enum bnn_status load_weights(struct ctx *c, struct bnn_layer *L, const ch
 static enum bnn_status load_thresholds(struct ctx *c, struct bnn_layer *L, const char *at, int bits_given)
 {
     struct bnn_array a;
-    enum bnn_status st = bnn_npz_get(c->npz, L->thresholds_tensor, &a);
+    enum bnn_status st = bnn_npz_get_bounded(c->npz, L->thresholds_tensor, (int64_t)L->mh * 255 * 8 + 4096, &a);
     if (st) return st;
     const char *tn = L->thresholds_tensor;
     if (!(a.ndim == 1 || a.ndim == 2) || a.shape[0] != L->mh || (a.ndim == 2 && (a.shape[1] < 1 || a.shape[1] > 255))) {
@@ -327,6 +327,7 @@ static enum bnn_status infer_shapes(struct ctx *c, struct bnn_net *net)
 enum bnn_status bnn_net_load(const char *path, struct bnn_net **out)
 {
     *out = NULL;
+    if (bnn__check_regular(path)) return bnn__last_status();
     json_error_t je;
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
     if (!root) {
