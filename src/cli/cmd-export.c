@@ -30,7 +30,8 @@ int bnn_cmd_export(int argc, char **argv)
         fputs(help, stdout);
         return 0;
     }
-    if (argc < 2 || strcmp(argv[1], "onnx")) return bnn_cli_usage_error("export: expected 'onnx'");
+    if (argc < 2 || strcmp(argv[1], "onnx")) return bnn_cli_usage_error("export: expected 'onnx'%s%s%s", argc >= 2 ? ", not '" : "",
+                                                                argc >= 2 ? argv[1] : "", argc >= 2 ? "'" : "");
     static const struct option opts[] = {{"net", required_argument, 0, 'n'}, {"fold", required_argument, 0, 'f'},
                                          {"form", required_argument, 0, 'F'}, {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};

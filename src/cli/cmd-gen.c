@@ -25,7 +25,7 @@ int bnn_cmd_gen(int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     int is_net = strcmp(argv[1], "net") == 0;
-    if (!is_net && strcmp(argv[1], "samples") != 0) return bnn_cli_usage_error("gen: expected 'net' or 'samples'");
+    if (!is_net && strcmp(argv[1], "samples") != 0) return bnn_cli_usage_error("gen: expected 'net' or 'samples', not '%s'", argv[1]);
     static const struct option opts[] = {{"topology", required_argument, 0, 't'}, {"seed", required_argument, 0, 's'},
                                          {"in-pad", required_argument, 0, 'p'},   {"out-rows", required_argument, 0, 'r'},
                                          {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};

@@ -53,7 +53,8 @@ int bnn_cmd_import(int argc, char **argv)
         return 0;
     }
     if (argc < 2 || (strcmp(argv[1], "bnn-pynq") && strcmp(argv[1], "onnx")))
-        return bnn_cli_usage_error("import: expected 'bnn-pynq' or 'onnx'");
+        return bnn_cli_usage_error("import: expected 'bnn-pynq' or 'onnx'%s%s%s", argc >= 2 ? ", not '" : "",
+                                   argc >= 2 ? argv[1] : "", argc >= 2 ? "'" : "");
     const int onnx = !strcmp(argv[1], "onnx");
     static const struct option opts[] = {{"network", required_argument, 0, 'n'},
                                          {"input-scale", required_argument, 0, 's'},

@@ -190,7 +190,8 @@ static void matrix_rows(const struct bnn_plan *p, int32_t li, struct bnn_ws *ws,
             for (int32_t r = 0; r < m; r++) im2col_int(L, (const int32_t *)(in + (size_t)r * qi->img_bytes), cols + (size_t)r * L->mw, 0, 1);
         else
             im2col_int(L, (const int32_t *)in, cols, r0, r1);
-        p->kern->fixed_gemm(m, L->mh, L->mw, cols, (size_t)L->mw, q->wpacked, (size_t)q->kw, o.acc, (size_t)L->mh);
+        p->kern->fixed_gemm(m, n, L->mw, cols, (size_t)L->mw, q->wpacked + (size_t)c0 * q->kw, (size_t)q->kw, o.acc,
+                            (size_t)L->mh);
     }
     if (fused || raw) return;
     const int32_t *acc = o.acc;
@@ -227,9 +228,11 @@ static void run_matrix(struct bnn_plan *p, int32_t li, struct bnn_ws *ws, int32_
             matrix_rows(p, li, ws, ws, 0, 0, nb, 0, L->mh);
             return;
         }
+        /* chunk t on workspace t, whichever thread runs it: libgomp may give a
+         * region fewer threads than asked (OMP_DYNAMIC, a loaded machine) */
 #pragma omp parallel num_threads(nt)
-        {
-            const int32_t t = omp_get_thread_num(), c0 = t * chunk, c1 = t == nt - 1 || c0 + chunk > L->mh ? L->mh : c0 + chunk;
+        for (int32_t t = omp_get_thread_num(); t < nt; t += omp_get_num_threads()) {
+            const int32_t c0 = t * chunk, c1 = t == nt - 1 || c0 + chunk > L->mh ? L->mh : c0 + chunk;
             if (c0 < c1) matrix_rows(p, li, ws, &p->ws[t], 0, 0, nb, c0, c1);
         }
         return;
@@ -242,8 +245,8 @@ static void run_matrix(struct bnn_plan *p, int32_t li, struct bnn_ws *ws, int32_
         }
         const int32_t chunk = ((pixels + nt - 1) / nt + 3) / 4 * 4;
 #pragma omp parallel num_threads(nt)
-        {
-            const int32_t t = omp_get_thread_num(), r0 = t * chunk, r1 = r0 + chunk < pixels ? r0 + chunk : pixels;
+        for (int32_t t = omp_get_thread_num(); t < nt; t += omp_get_num_threads()) {
+            const int32_t r0 = t * chunk, r1 = r0 + chunk < pixels ? r0 + chunk : pixels;
             if (r0 < r1) matrix_rows(p, li, ws, &p->ws[t], b, r0, r1, 0, L->mh);
         }
     }

@@ -358,7 +358,7 @@ enum bnn_status bnn_device_load(const char *name_or_path, struct bnn_device *d)
         if (!strchr(name_or_path, '/'))
             return bnn_error(BNN_ERR_IO, "device '%s': %s not found (devices: zc706, pynq-z1, pynq-z2, ultra96, zcu104 "
                                          "in data/devices/; set BNNSIM_DATA to another data directory)", name_or_path, path);
-        return bnn_error(BNN_ERR_PARSE, "%s:%d: %s", path, je.line, je.text);
+        return bnn_error(BNN_ERR_PARSE, "%s:%d:%d: JSON syntax error: %s", path, je.line, je.column, je.text);
     }
     static const char *const need[] = {"name", "LUT", "FF", "BRAM_18K", "DSP", "limits", "clock_mhz", NULL};
     for (const char *const *k = need; *k; k++)
@@ -366,6 +366,14 @@ enum bnn_status bnn_device_load(const char *name_or_path, struct bnn_device *d)
             json_decref(o);
             return bnn_error(BNN_ERR_PARSE, "%s: %s: missing", path, *k);
         }
+    static const char *const nums[] = {"LUT", "FF", "BRAM_18K", "URAM", "DSP", "clock_mhz", NULL};
+    for (const char *const *k = nums; *k; k++) {
+        json_t *v = json_object_get(o, *k), *l = json_object_get(json_object_get(o, "limits"), *k);
+        if ((v && !json_is_number(v)) || (l && !json_is_number(l))) {
+            json_decref(o);
+            return bnn_error(BNN_ERR_PARSE, "%s: %s%s: must be a number", path, v && !json_is_number(v) ? "" : "limits.", *k);
+        }
+    }
     snprintf(d->name, sizeof d->name, "%s", json_string_value(json_object_get(o, "name")) ?: "?");
     snprintf(d->part, sizeof d->part, "%s", json_string_value(json_object_get(o, "part")) ?: "");
     snprintf(d->family, sizeof d->family, "%s", json_string_value(json_object_get(o, "family")) ?: "");

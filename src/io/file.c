@@ -23,7 +23,13 @@ enum bnn_status bnn__write_target(const char *path, char *real, size_t cap)
 {
     struct stat st;
     snprintf(real, cap, "%s", path);
-    if (lstat(path, &st) != 0) return BNN_OK; /* a new file */
+    if (lstat(path, &st) != 0) { /* a new file, in a directory that must be there */
+        char dir[4096];
+        bnn__dirname(path, dir, sizeof dir);
+        if (dir[0] && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)))
+            return bnn_error(BNN_ERR_IO, "%s: cannot create: %s is not a directory", path, dir);
+        return BNN_OK;
+    }
     if (S_ISLNK(st.st_mode)) {
         /* write through the link: the file it names is replaced, the link stays */
         char target[4096];

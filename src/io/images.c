@@ -78,37 +78,64 @@ static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t
 #define BNN_GZ_MAX ((size_t)1 << 31)
 #define BNN_PICTURE_MAX_PIXELS (1 << 26)
 
-/* Reads a whole file through zlib: gzip-compressed or plain, same call. */
-static enum bnn_status read_gz(const char *path, uint8_t **out, size_t *len)
+static size_t idx_elem_size(uint8_t t)
+{
+    switch (t) {
+    case 0x08: case 0x09: return 1;
+    case 0x0b: return 2;
+    case 0x0c: case 0x0d: return 4;
+    case 0x0e: return 8;
+    default: return 0;
+    }
+}
+
+static enum bnn_status gz_fail(gzFile g, uint8_t *buf, const char *path)
+{
+    int e;
+    const char *msg = gzerror(g, &e);
+    bnn_error(BNN_ERR_PARSE, "%s: corrupt gzip data: %s", path, msg);
+    free(buf);
+    gzclose(g);
+    return BNN_ERR_PARSE;
+}
+
+/* Reads an IDX file, gzip-compressed or plain, through zlib. Only the bytes its
+ * header declares are inflated, and that size is checked against a cap before
+ * any is: a decompression bomb costs a header read, not memory. */
+static enum bnn_status read_idx_file(const char *path, uint8_t **out, size_t *len)
 {
     if (bnn__check_regular(path)) return bnn__last_status();
     gzFile g = gzopen(path, "rb");
     if (!g) return bnn_error(BNN_ERR_IO, "%s: cannot open", path);
-    size_t cap = 1 << 16, n = 0;
-    uint8_t *buf = malloc(cap);
-    for (;;) {
-        if (!buf) { gzclose(g); return bnn_error(BNN_ERR_NOMEM, "%s: out of memory", path); }
-        if (n == cap) {
-            /* a cap on what a small .gz may expand to (a decompression bomb) */
-            if (cap >= BNN_GZ_MAX) {
-                free(buf);
-                gzclose(g);
-                return bnn_error(BNN_ERR_PARSE, "%s: expands to more than %d MiB; bnnsim reads gzip inputs up to that size "
-                                                "(decompress it, or split it)", path, (int)(BNN_GZ_MAX >> 20));
-            }
-            uint8_t *nb = realloc(buf, cap *= 2);
-            if (!nb) { free(buf); gzclose(g); return bnn_error(BNN_ERR_NOMEM, "%s: out of memory", path); }
-            buf = nb;
-        }
-        int r = gzread(g, buf + n, (unsigned)(cap - n));
-        if (r < 0) {
-            int e;
-            const char *msg = gzerror(g, &e);
-            bnn_error(BNN_ERR_PARSE, "%s: corrupt gzip data: %s", path, msg);
-            free(buf);
+    uint8_t hd[4 + 4 * 255];
+    int r = gzread(g, hd, 4);
+    if (r < 0) return gz_fail(g, NULL, path);
+    size_t es = r == 4 && !hd[0] && !hd[1] ? idx_elem_size(hd[2]) : 0;
+    if (!es || !hd[3]) {
+        if (gzclose(g) == Z_BUF_ERROR) return bnn_error(BNN_ERR_PARSE, "%s: truncated gzip stream", path);
+        return bnn_error(BNN_ERR_PARSE, "%s: not an IDX file (magic %02x %02x %02x %02x)", path, r > 0 ? hd[0] : 0,
+                         r > 1 ? hd[1] : 0, r > 2 ? hd[2] : 0, r > 3 ? hd[3] : 0);
+    }
+    const size_t head = 4 + 4 * (size_t)hd[3];
+    r = gzread(g, hd + 4, (unsigned)(head - 4));
+    if (r < 0) return gz_fail(g, NULL, path);
+    if ((size_t)r != head - 4) { gzclose(g); return bnn_error(BNN_ERR_PARSE, "%s: truncated IDX header", path); }
+    size_t need = es;
+    for (int i = 0; i < hd[3]; i++)
+        if (__builtin_mul_overflow(need, (size_t)be32(hd + 4 + 4 * i), &need) || need > BNN_GZ_MAX) {
             gzclose(g);
-            return BNN_ERR_PARSE;
+            return bnn_error(BNN_ERR_PARSE, "%s: IDX header declares more than %d MiB of data; bnnsim reads IDX inputs up "
+                                            "to that size (split it)", path, (int)(BNN_GZ_MAX >> 20));
         }
+    need += head;
+    uint8_t *buf = malloc(need + 1);
+    if (!buf) { gzclose(g); return bnn_error(BNN_ERR_NOMEM, "%s: out of memory for %zu bytes", path, need); }
+    memcpy(buf, hd, head);
+    size_t n = head;
+    while (n < need + 1) { /* one byte past the end: trailing data is an error */
+        size_t want = need + 1 - n;
+        r = gzread(g, buf + n, (unsigned)(want > (1u << 30) ? 1u << 30 : want));
+        if (r < 0) return gz_fail(g, buf, path);
         if (r == 0) break;
         n += (size_t)r;
     }
@@ -116,6 +143,10 @@ static enum bnn_status read_gz(const char *path, uint8_t **out, size_t *len)
     int e = gzclose(g);
     if (e != Z_OK && e != Z_BUF_ERROR) { free(buf); return bnn_error(BNN_ERR_PARSE, "%s: corrupt gzip data", path); }
     if (e == Z_BUF_ERROR) { free(buf); return bnn_error(BNN_ERR_PARSE, "%s: truncated gzip stream", path); }
+    if (n > need) {
+        free(buf);
+        return bnn_error(BNN_ERR_PARSE, "%s: data continues past the %zu bytes its IDX header declares", path, need);
+    }
     *out = buf;
     *len = n;
     return BNN_OK;
@@ -136,6 +167,8 @@ static enum bnn_status read_idx(struct bnn_images *m, const char *path, const ui
     if (len < need)
         return bnn_error(BNN_ERR_PARSE, "%s: truncated IDX data: header says %u images (%zu bytes), file has %zu", path,
                          d[0], need, len);
+    if (len > need)
+        return bnn_error(BNN_ERR_PARSE, "%s: data continues past the %zu bytes its IDX header declares", path, need);
     if (d[0] == 0) return bnn_error(BNN_ERR_PARSE, "%s: IDX file holds no images", path);
     uint8_t *o = grow(m, (int32_t)d[0], h, w, c);
     if (!o) return bnn__last_status();
@@ -154,6 +187,9 @@ static enum bnn_status read_picture(struct bnn_images *m, const char *path, cons
         return bnn_error(BNN_ERR_PARSE, "%s: picture declares %dx%d pixels, over bnnsim's budget of %d Mpixels", path, iw,
                          ih, BNN_PICTURE_MAX_PIXELS >> 20);
     uint8_t *px = stbi_load_from_memory(buf, (int)len, &iw, &ih, &ic, c);
+    if (!px && !strcmp(stbi_failure_reason(), "too large"))
+        return bnn_error(BNN_ERR_PARSE, "%s: cannot decode image: too large (its header declares more than bnnsim's "
+                                        "budget of %d Mpixels)", path, BNN_PICTURE_MAX_PIXELS >> 20);
     if (!px) return bnn_error(BNN_ERR_PARSE, "%s: cannot decode image: %s", path, stbi_failure_reason());
     uint8_t *o = grow(m, 1, h, w, c);
     if (!o) { stbi_image_free(px); return bnn__last_status(); }
@@ -174,8 +210,9 @@ static enum bnn_status read_npy_images(struct bnn_images *m, const char *path, c
     enum bnn_status st = bnn_npy_parse(buf, len, path, &a);
     if (st) return st;
     if (a.dtype != BNN_DT_U8) {
+        const enum bnn_dtype got = a.dtype;
         bnn_array_free(&a);
-        return bnn_error(BNN_ERR_UNSUPPORTED, "%s: .npy inputs must be uint8 pixels (got %s)", path, bnn_dtype_str(a.dtype));
+        return bnn_error(BNN_ERR_UNSUPPORTED, "%s: .npy inputs must be uint8 pixels (got %s)", path, bnn_dtype_str(got));
     }
     int64_t n = 1, gh = 0, gw = 0, gc = 1;
     if (a.ndim == 2) gh = a.shape[0], gw = a.shape[1];
@@ -202,7 +239,7 @@ enum bnn_status bnn_images_append_file(struct bnn_images *m, const char *path, i
     if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b) { /* gzip: IDX as distributed */
         bnn_file_unmap(buf, len, handle);
         uint8_t *gz;
-        if ((st = read_gz(path, &gz, &len))) return st;
+        if ((st = read_idx_file(path, &gz, &len))) return st;
         st = read_idx(m, path, gz, len, h, w, c);
         free(gz);
         return st;
@@ -228,7 +265,7 @@ enum bnn_status bnn_images_set_labels(struct bnn_images *m, const char *path, in
 {
     uint8_t *buf;
     size_t len;
-    enum bnn_status st = read_gz(path, &buf, &len);
+    enum bnn_status st = read_idx_file(path, &buf, &len);
     if (st) return st;
     st = BNN_OK;
     if (len >= 8 && buf[0] == 0 && buf[1] == 0 && buf[2] == 0x08 && buf[3] == 1) {

@@ -147,7 +147,7 @@ enum bnn_status bnn_npy_parse(const uint8_t *buf, size_t len, const char *where,
         }
         out->shape[out->ndim++] = v;
         if (__builtin_mul_overflow(out->count, (int64_t)v, &out->count) || out->count > (1LL << 40)) {
-            bnn_error(st, "%s: .npy array too large", where);
+            bnn_error(st, "%s: .npy array too large: its shape has more than 2^40 elements", where);
             goto fail;
         }
         sh = end;
