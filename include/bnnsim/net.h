@@ -56,6 +56,12 @@ enum bnn_act_kind {
     BNN_ACT_RAW = 1, /* the accumulator itself (CNV's last layer) */
 };
 
+/* Binary inputs against bipolar weights: what the accumulator counts. */
+enum bnn_acc_kind {
+    BNN_ACC_XNOR = 0, /* popcount(XNOR(x, w)), 0..MW: finn-hlslib's XnorMul (FINN's W1A1) */
+    BNN_ACC_DOT = 1,  /* the +-1 dot product 2*popcount - MW: finn-hlslib's Binary x Binary */
+};
+
 struct bnn_shape {
     int32_t h, w, c;
 };
@@ -85,9 +91,15 @@ struct bnn_layer {
     int32_t mh, mw;
     int32_t in_pad;       /* FC: padding columns appended to the input */
     int32_t in_pad_value; /* FC: bit value of those columns (0 or 1) */
-    uint8_t *weights;     /* mh x mw, one byte per weight: 1 = +1, 0 = -1 */
+    uint8_t *weights;     /* mh x mw, one byte per weight: w_bits 1: 1 = +1, 0 = -1;
+                             w_bits 2..8: the integer (int8 if w_signed, else uint8) */
     char weights_tensor[BNN_NAME_MAX];
+    int32_t w_bits;       /* 1: bipolar; 2..8: integer weights (FINN's WPI); 0 is read as 1 */
+    bool w_signed;        /* integer weights: two's complement */
+    int32_t w_frac;       /* integer weights are code / 2^w_frac (FINN's WPF) */
+    enum bnn_acc_kind acc_kind; /* binary input and bipolar weights only */
     enum bnn_act_kind act;
+    int32_t act_bias;    /* THRESHOLD: out = act_bias + #passed (FINN's ActVal) */
     int32_t n_thr;       /* thresholds per row (THRESHOLD) */
     int64_t *thresholds; /* mh x n_thr, ascending within a row */
     int32_t thr_bits;    /* signed width every threshold fits in */
@@ -96,7 +108,22 @@ struct bnn_layer {
 
     /* LABELSELECT */
     int32_t top_k;
+
+    /* Derived by bnn_net_finalize. */
+    int32_t acc_frac;      /* fraction bits of acc: the input's + w_frac */
+    int32_t in_lo, in_hi;  /* INT inputs: the values the producer can give */
+    int32_t out_lo, out_hi; /* INT outputs: likewise (BITS: -1, 1) */
 };
+
+/* Weight k (row-major) of a matrix layer as an integer: +-1 when bipolar. */
+static inline int32_t bnn_layer_weight(const struct bnn_layer *L, size_t k)
+{
+    if (L->w_bits <= 1) return L->weights[k] ? 1 : -1;
+    return L->w_signed ? (int32_t)(int8_t)L->weights[k] : (int32_t)L->weights[k];
+}
+
+/* Bits of a value of an INT map with values lo..hi (signed when lo < 0). */
+int32_t bnn_value_bits(int32_t lo, int32_t hi);
 
 struct bnn_net {
     char name[BNN_NAME_MAX];

@@ -96,10 +96,28 @@ static enum bnn_status load_weights(struct ctx *c, struct bnn_layer *L, const ch
     if (a.dtype == BNN_DT_F32 || a.dtype == BNN_DT_F64) {
         const char *dt = bnn_dtype_str(a.dtype);
         bnn_array_free(&a);
-        return PERR("%s: %s: tensor '%s' is %s; weights must be bool/uint8 {0,1} or int8 {-1,+1}", c->path, at, tn, dt);
+        return PERR("%s: %s: tensor '%s' is %s; weights must be %s", c->path, at, tn, dt,
+                    L->w_bits > 1 ? "integers" : "bool/uint8 {0,1} or int8 {-1,+1}");
     }
     L->weights = malloc((size_t)a.count);
     if (!L->weights) { bnn_array_free(&a); return bnn_error(BNN_ERR_NOMEM, "out of memory"); }
+    if (L->w_bits > 1) { /* integer codes: checked against their type by bnn_net_finalize */
+        const int64_t lo = L->w_signed ? -(1 << (L->w_bits - 1)) : 0;
+        const int64_t hi = L->w_signed ? (1 << (L->w_bits - 1)) - 1 : (1 << L->w_bits) - 1;
+        for (int64_t i = 0; i < a.count; i++) {
+            const int64_t v = bnn_array_get_i64(&a, i);
+            if (v < lo || v > hi) {
+                bnn_array_free(&a);
+                return PERR("%s: %s: tensor '%s': element %lld (row %lld, column %lld) is %lld, outside the %s %d-bit "
+                            "weights (%lld..%lld)", c->path, at, tn, (long long)i, (long long)(i / L->mw),
+                            (long long)(i % L->mw), (long long)v, L->w_signed ? "signed" : "unsigned", L->w_bits,
+                            (long long)lo, (long long)hi);
+            }
+            L->weights[i] = (uint8_t)(int8_t)v;
+        }
+        bnn_array_free(&a);
+        return BNN_OK;
+    }
     int seen_neg = 0, seen_zero = 0;
     for (int64_t i = 0; i < a.count; i++) {
         int64_t v = bnn_array_get_i64(&a, i);
@@ -215,11 +233,12 @@ static enum bnn_status parse_layer(struct ctx *c, json_t *o, int i, struct bnn_l
     }
     if (strcmp(type, "conv") == 0 || strcmp(type, "fc") == 0) {
         int conv = type[0] == 'c';
+#define MATRIX_KEYS "weights", "weight_bits", "weight_signed", "weight_frac", "accumulator", "activation", \
+                    "activation_bias", "thresholds", "threshold_bits", "threshold_frac", NULL
         static const char *const ckeys[] = {"name", "type", "kernel", "stride", "pad", "pad_value", "out_channels",
-                                            "weights", "activation", "thresholds", "threshold_bits", "threshold_frac",
-                                            NULL};
-        static const char *const fkeys[] = {"name", "type", "out_features", "in_pad", "in_pad_value", "weights",
-                                            "activation", "thresholds", "threshold_bits", "threshold_frac", NULL};
+                                            MATRIX_KEYS};
+        static const char *const fkeys[] = {"name", "type", "out_features", "in_pad", "in_pad_value", MATRIX_KEYS};
+#undef MATRIX_KEYS
         if ((st = check_keys(c, o, at, conv ? ckeys : fkeys))) return st;
         L->kind = conv ? BNN_LAYER_CONV : BNN_LAYER_FC;
         if (conv) {
@@ -252,6 +271,18 @@ static enum bnn_status parse_layer(struct ctx *c, json_t *o, int i, struct bnn_l
         }
         if ((st = get_int(c, o, at, "threshold_bits", 0, 32, 2, 64, &L->thr_bits))) return st;
         if ((st = get_int(c, o, at, "threshold_frac", 0, 0, 0, 32, &L->thr_frac))) return st;
+        if ((st = get_int(c, o, at, "weight_bits", 0, 1, 1, 8, &L->w_bits))) return st;
+        if ((st = get_int(c, o, at, "weight_frac", 0, 0, 0, 8, &L->w_frac))) return st;
+        if ((st = get_int(c, o, at, "activation_bias", 0, 0, -256, 256, &L->act_bias))) return st;
+        json_t *ws = json_object_get(o, "weight_signed");
+        if (ws && !json_is_boolean(ws)) return PERR("%s: %s.weight_signed: must be true or false", c->path, at);
+        L->w_signed = L->w_bits > 1 && (!ws || json_is_true(ws));
+        if (ws && L->w_bits == 1) return PERR("%s: %s.weight_signed: applies to weight_bits 2..8", c->path, at);
+        const char *acc;
+        if ((st = get_str(c, o, at, "accumulator", 0, &acc))) return st;
+        if (!acc || !strcmp(acc, "xnor-popcount")) L->acc_kind = BNN_ACC_XNOR;
+        else if (!strcmp(acc, "dot")) L->acc_kind = BNN_ACC_DOT;
+        else return PERR("%s: %s.accumulator: must be \"xnor-popcount\" or \"dot\"", c->path, at);
         L->stride = conv ? L->stride : 1;
         return BNN_OK;
     }
@@ -282,7 +313,11 @@ static enum bnn_status load_tensors(struct ctx *c, struct bnn_net *net, json_t *
         /* mw follows from the previous layer's output shape. */
         const struct bnn_layer *P = &net->layers[i - 1];
         struct bnn_shape in = P->out;
-        int fixed_in = P->kind == BNN_LAYER_INPUT && P->input.kind == BNN_INPUT_FIXED;
+        /* an integer map: a fixed-point input or a multi-level threshold layer, through pools */
+        const struct bnn_layer *S = P;
+        while (S->kind == BNN_LAYER_MAXPOOL && S > net->layers) S--;
+        int fixed_in = S->kind == BNN_LAYER_INPUT ? S->input.kind == BNN_INPUT_FIXED
+                       : S->act == BNN_ACT_RAW || S->n_thr > 1 || S->act_bias != 0;
         if (L->kind == BNN_LAYER_CONV) {
             if (fixed_in) {
                 if (L->pad_value == INT32_MIN) L->pad_value = 0;

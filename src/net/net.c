@@ -49,6 +49,16 @@ int32_t bnn_net_last_matrix(const struct bnn_net *net)
 
 #define FAIL(...) return bnn_error(BNN_ERR_INVALID_NET, __VA_ARGS__)
 
+int32_t bnn_value_bits(int32_t lo, int32_t hi)
+{
+    int32_t b = 1;
+    if (lo < 0)
+        while (b < 32 && (lo < -(1LL << (b - 1)) || hi > (1LL << (b - 1)) - 1)) b++;
+    else
+        while (b < 32 && hi > (1LL << b) - 1) b++;
+    return b;
+}
+
 int bnn__layer_out_shape(const struct bnn_layer *L, struct bnn_shape in, struct bnn_shape *out)
 {
     switch (L->kind) {
@@ -73,6 +83,26 @@ static enum bnn_status check_matrix(const struct bnn_layer *L, const char *at)
                                           L->kind == BNN_LAYER_CONV ? "out_channels" : "out_features", DIM_MAX, L->mh);
     if ((int64_t)L->mh * L->mw > (int64_t)1 << 31) FAIL("%s: weight matrix %d x %d is too large", at, L->mh, L->mw);
     if (!L->weights) FAIL("%s: no weights", at);
+    if (L->w_bits < 1 || L->w_bits > 8) FAIL("%s: weight_bits must be 1 (bipolar) to 8 (got %d)", at, L->w_bits);
+    if (L->w_frac < 0 || L->w_frac > 8 || (L->w_frac && L->w_bits == 1))
+        FAIL("%s: weight_frac must be 0..8, with integer weights (got %d)", at, L->w_frac);
+    if (L->w_bits > 1) {
+        const int32_t lo = L->w_signed ? -(1 << (L->w_bits - 1)) : 0;
+        const int32_t hi = L->w_signed ? (1 << (L->w_bits - 1)) - 1 : (1 << L->w_bits) - 1;
+        for (size_t k = 0; k < (size_t)L->mh * L->mw; k++) {
+            const int32_t v = bnn_layer_weight(L, k);
+            if (v < lo || v > hi)
+                FAIL("%s: tensor '%s': weight [%zu][%zu] = %d is not a %s %d-bit code (%d..%d)", at, L->weights_tensor,
+                     k / (size_t)L->mw, k % (size_t)L->mw, v, L->w_signed ? "signed" : "unsigned", L->w_bits, lo, hi);
+        }
+    } else if (L->w_signed) {
+        FAIL("%s: weight_signed applies to integer weights (weight_bits 2..8)", at);
+    }
+    if (L->acc_kind == BNN_ACC_DOT && (L->in_type != BNN_VT_BITS || L->w_bits != 1))
+        FAIL("%s: accumulator \"dot\" applies to binary inputs with bipolar weights", at);
+    if (L->act != BNN_ACT_THRESHOLD && L->act_bias)
+        FAIL("%s: activation_bias applies to thresholded layers", at);
+    if (L->act_bias < -256 || L->act_bias > 256) FAIL("%s: activation_bias must be -256..256 (got %d)", at, L->act_bias);
     if (L->act == BNN_ACT_THRESHOLD) {
         if (L->n_thr < 1 || L->n_thr > 255) FAIL("%s: thresholds per row must be 1..255 (got %d)", at, L->n_thr);
         if (!L->thresholds) FAIL("%s: no thresholds", at);
@@ -109,13 +139,16 @@ enum bnn_status bnn_net_finalize(struct bnn_net *net, const char *where)
         if (P) {
             L->in = P->out;
             L->in_type = P->out_type;
-            L->in_frac = P->kind == BNN_LAYER_INPUT && P->input.kind == BNN_INPUT_FIXED ? P->input.frac : 0;
-            /* Integer results other than the input layer's (raw accumulators,
-               multi-threshold counts) only feed the label select. */
-            if (P->kind != BNN_LAYER_INPUT && P->out_type == BNN_VT_INT && L->kind != BNN_LAYER_LABELSELECT)
-                FAIL("%s: type: layer '%s' gives integers (raw or multi-threshold output); only 'labelselect' may follow",
-                     at, P->name);
+            L->in_lo = P->out_lo, L->in_hi = P->out_hi;
+            /* fixed point comes from the input layer (through pools); thresholds give integers */
+            L->in_frac = P->kind == BNN_LAYER_INPUT ? (P->input.kind == BNN_INPUT_FIXED ? P->input.frac : 0)
+                         : P->kind == BNN_LAYER_MAXPOOL ? P->in_frac : 0;
+            /* raw accumulators only feed the label select */
+            if ((P->kind == BNN_LAYER_CONV || P->kind == BNN_LAYER_FC) && P->act == BNN_ACT_RAW &&
+                L->kind != BNN_LAYER_LABELSELECT)
+                FAIL("%s: type: layer '%s' gives raw accumulators; only 'labelselect' may follow", at, P->name);
         }
+        L->out_lo = -1, L->out_hi = 1;
         switch (L->kind) {
         case BNN_LAYER_INPUT: {
             struct bnn_input_spec *s = &L->input;
@@ -132,6 +165,8 @@ enum bnn_status bnn_net_finalize(struct bnn_net *net, const char *where)
                 if (s->range_lo >= s->range_hi || s->range_lo < -1024 || s->range_hi > 1024)
                     FAIL("%s: range must be [lo, hi] with integers lo < hi", at);
                 L->out_type = BNN_VT_INT;
+                L->out_lo = s->is_signed ? -(1 << (s->bits - 1)) : 0;
+                L->out_hi = s->is_signed ? (1 << (s->bits - 1)) - 1 : (1 << s->bits) - 1;
             }
             break;
         }
@@ -158,12 +193,12 @@ enum bnn_status bnn_net_finalize(struct bnn_net *net, const char *where)
             bnn__layer_out_shape(L, L->in, &L->out);
             break;
         }
-        case BNN_LAYER_MAXPOOL:
-            if (L->in_type != BNN_VT_BITS) FAIL("%s: maxpool needs a binary input (OR pooling)", at);
+        case BNN_LAYER_MAXPOOL: /* OR on bits, max on integers */
             if (L->kernel < 1 || L->stride < 1) FAIL("%s: kernel and stride must be >= 1", at);
             if (bnn__layer_out_shape(L, L->in, &L->out))
                 FAIL("%s: kernel %d is larger than the input %dx%d", at, L->kernel, L->in.h, L->in.w);
-            L->out_type = BNN_VT_BITS;
+            L->out_type = L->in_type;
+            L->out_lo = L->in_lo, L->out_hi = L->in_hi;
             break;
         case BNN_LAYER_LABELSELECT:
             if (i != net->n_layers - 1) FAIL("%s: type: labelselect must be the last layer", at);
@@ -176,18 +211,25 @@ enum bnn_status bnn_net_finalize(struct bnn_net *net, const char *where)
             break;
         }
         if (L->kind == BNN_LAYER_CONV || L->kind == BNN_LAYER_FC) {
+            if (L->w_bits == 0) L->w_bits = 1;
             enum bnn_status st = check_matrix(L, at);
             if (st) return st;
-            if (L->in_type == BNN_VT_INT && (P->kind != BNN_LAYER_INPUT))
-                FAIL("%s: integer inputs are only supported from the input layer", at);
-            L->out_type = L->act == BNN_ACT_THRESHOLD && L->n_thr == 1 ? BNN_VT_BITS : BNN_VT_INT;
-            if (L->in_type == BNN_VT_INT && L->pad) {
-                const struct bnn_input_spec *s = &P->input;
-                int32_t lo = s->is_signed ? -(1 << (s->bits - 1)) : 0;
-                int32_t hi = s->is_signed ? (1 << (s->bits - 1)) - 1 : (1 << s->bits) - 1;
-                if (L->pad_value < lo || L->pad_value > hi)
-                    FAIL("%s: pad_value %d is not a code of the input type (%d..%d)", at, L->pad_value, lo, hi);
-            }
+            L->acc_frac = L->in_frac + L->w_frac;
+            L->out_type = L->act == BNN_ACT_THRESHOLD && L->n_thr == 1 && L->act_bias == 0 ? BNN_VT_BITS : BNN_VT_INT;
+            if (L->in_type == BNN_VT_INT && L->pad && (L->pad_value < L->in_lo || L->pad_value > L->in_hi))
+                FAIL("%s: pad_value %d is not a value of the input (%d..%d)", at, L->pad_value, L->in_lo, L->in_hi);
+            /* the accumulator's reach: it must fit the int32 the engines (and FINN's HLS) use */
+            int64_t wmax = 1;
+            if (L->w_bits > 1) wmax = L->w_signed ? (int64_t)1 << (L->w_bits - 1) : ((int64_t)1 << L->w_bits) - 1;
+            const int64_t xmax = L->in_type == BNN_VT_BITS ? 1 : BNN_MAX(-(int64_t)L->in_lo, (int64_t)L->in_hi);
+            const int64_t reach = (int64_t)L->mw * xmax * wmax;
+            if (reach >= (int64_t)1 << 31)
+                FAIL("%s: the accumulator reaches %lld (%d columns of %d-bit inputs, %d-bit weights): over 32 bits", at,
+                     (long long)reach, L->mw, bnn_value_bits(L->in_lo, L->in_hi), L->w_bits);
+            if (L->act == BNN_ACT_THRESHOLD) L->out_lo = L->act_bias, L->out_hi = L->act_bias + L->n_thr;
+            else if (L->in_type == BNN_VT_BITS && L->w_bits == 1 && L->acc_kind == BNN_ACC_XNOR)
+                L->out_lo = 0, L->out_hi = L->mw;
+            else L->out_lo = (int32_t)-reach, L->out_hi = (int32_t)reach;
         }
     }
     int32_t lm = bnn_net_last_matrix(net);

@@ -33,7 +33,7 @@ static json_t *layer_json(const struct bnn_layer *L, const struct bnn_layer *P)
             json_object_set_new(o, "kernel", json_integer(L->kernel));
             json_object_set_new(o, "stride", json_integer(L->stride));
             json_object_set_new(o, "pad", json_integer(L->pad));
-            int fixed_in = P->kind == BNN_LAYER_INPUT && P->input.kind == BNN_INPUT_FIXED;
+            int fixed_in = L->in_type == BNN_VT_INT;
             if (L->pad) json_object_set_new(o, "pad_value", json_integer(fixed_in ? L->pad_value : L->pad_value ? 1 : -1));
             json_object_set_new(o, "out_channels", json_integer(L->mh));
         } else {
@@ -44,6 +44,13 @@ static json_t *layer_json(const struct bnn_layer *L, const struct bnn_layer *P)
             }
         }
         json_object_set_new(o, "weights", json_string(L->weights_tensor));
+        if (L->w_bits > 1) {
+            json_object_set_new(o, "weight_bits", json_integer(L->w_bits));
+            if (!L->w_signed) json_object_set_new(o, "weight_signed", json_false());
+            if (L->w_frac) json_object_set_new(o, "weight_frac", json_integer(L->w_frac));
+        }
+        if (L->acc_kind == BNN_ACC_DOT) json_object_set_new(o, "accumulator", json_string("dot"));
+        if (L->act_bias) json_object_set_new(o, "activation_bias", json_integer(L->act_bias));
         if (L->act == BNN_ACT_RAW) {
             json_object_set_new(o, "activation", json_string("raw"));
         } else {
@@ -95,7 +102,8 @@ enum bnn_status bnn_net_save(const struct bnn_net *net, const char *json_path)
         const struct bnn_layer *L = &net->layers[i];
         if (!L->weights) continue;
         names[k] = L->weights_tensor;
-        arrs[k] = (struct bnn_array){BNN_DT_U8, 2, {L->mh, L->mw}, (int64_t)L->mh * L->mw, L->weights};
+        arrs[k] = (struct bnn_array){L->w_bits > 1 && L->w_signed ? BNN_DT_I8 : BNN_DT_U8, 2, {L->mh, L->mw},
+                                     (int64_t)L->mh * L->mw, L->weights};
         k++;
         if (L->act == BNN_ACT_THRESHOLD) {
             names[k] = L->thresholds_tensor;
