@@ -9,15 +9,27 @@
 
 #include "test-nets.h"
 
-static void test_ref_equals_float_every_layer(void **state)
+/* Pairings of a matrix layer's input and weights, for the coverage counts. */
+enum { PAIR_XNOR, PAIR_DOT, PAIR_BITS_INTW, PAIR_INT_BIPOLAR, PAIR_INT_INTW, N_PAIRS };
+static const char *const pair_names[N_PAIRS] = {"bits x bipolar (XNOR)", "bits x bipolar (dot)", "bits x integer",
+                                                "integer x bipolar", "integer x integer"};
+
+static int pairing(const struct bnn_layer *L)
 {
-    (void)state;
-    int nets = 0, layers = 0, values = 0;
-    for (int v = 0; v < 180; v++) {
-        struct bnn_net *net = random_net(v);
+    if (L->in_type == BNN_VT_BITS)
+        return L->w_bits > 1 ? PAIR_BITS_INTW : L->acc_kind == BNN_ACC_DOT ? PAIR_DOT : PAIR_XNOR;
+    return L->w_bits > 1 ? PAIR_INT_INTW : PAIR_INT_BIPOLAR;
+}
+
+/* Nets first..first+count-1 of gen: the reference engine (each kernel variant
+ * in turn, 1 or 2 threads splitting every layer) against the float engine,
+ * every layer of 3 images. */
+static void ref_vs_float(struct bnn_net *(*gen)(int), int first, int count, int pairs[N_PAIRS], int *layers, int *values)
+{
+    for (int v = first; v < first + count; v++) {
+        struct bnn_net *net = gen(v);
         ASSERT_OK(bnn_net_finalize(net, "random"));
         struct bnn_plan *ref, *flt;
-        /* each kernel variant in turn (the engine picks its paths per variant) */
         int n_var;
         const struct bnn_kernel_variant *vars = bnn__kernel_variants(&n_var);
         const struct bnn_kernel_variant *var = &vars[v % n_var];
@@ -43,12 +55,13 @@ static void test_ref_equals_float_every_layer(void **state)
                 ASSERT_OK(bnn_plan_layer_output(flt, li, b));
                 for (size_t k = 0; k < n; k++)
                     if (a[k] != b[k])
-                        fail_msg("net %d (%s, %s kernels), image %d, layer %d '%s' (%s, %dx%dx%d): first difference at value %zu "
-                                 "(y %zu, x %zu, c %zu): ref %d, float %d", v, net->name, var->k.isa, im, li, L->name,
-                                 bnn_layer_kind_str(L->kind), L->out.h, L->out.w, L->out.c, k,
-                                 k / L->out.c / L->out.w, k / L->out.c % L->out.w, k % L->out.c, a[k], b[k]);
-                values += (int)n;
-                layers++;
+                        fail_msg("net %d (%s, %s kernels), image %d, layer %d '%s' (%s, %dx%dx%d, %d-bit weights): first "
+                                 "difference at value %zu (y %zu, x %zu, c %zu): ref %d, float %d", v, net->name,
+                                 var->k.isa, im, li, L->name, bnn_layer_kind_str(L->kind), L->out.h, L->out.w, L->out.c,
+                                 L->w_bits, k, k / L->out.c / L->out.w, k / L->out.c % L->out.w, k % L->out.c, a[k], b[k]);
+                if (im == 0 && (L->kind == BNN_LAYER_CONV || L->kind == BNN_LAYER_FC)) pairs[pairing(L)]++;
+                *values += (int)n;
+                (*layers)++;
                 free(a);
                 free(b);
             }
@@ -57,9 +70,27 @@ static void test_ref_equals_float_every_layer(void **state)
         bnn_plan_free(ref);
         bnn_plan_free(flt);
         bnn_net_free(net);
-        nets++;
     }
-    printf("  ref == float on %d random nets, %d layer outputs, %d values\n", nets, layers, values);
+}
+
+static void test_ref_equals_float_every_layer(void **state)
+{
+    (void)state;
+    int pairs[N_PAIRS] = {0}, layers = 0, values = 0;
+    ref_vs_float(random_net, 0, 180, pairs, &layers, &values);
+    printf("  ref == float on 180 random nets, %d layer outputs, %d values\n", layers, values);
+}
+
+/* Multi-bit layers: every pairing on 300+ random layers, each kernel variant */
+static void test_multibit_ref_equals_float(void **state)
+{
+    (void)state;
+    int pairs[N_PAIRS] = {0}, layers = 0, values = 0;
+    ref_vs_float(random_mb_net, 0, 900, pairs, &layers, &values);
+    printf("  ref == float on 900 multi-bit nets, %d layer outputs, %d values; matrix layers per pairing:", layers, values);
+    for (int k = 0; k < N_PAIRS; k++) printf(" %s %d%s", pair_names[k], pairs[k], k + 1 < N_PAIRS ? "," : "\n");
+    for (int k = 0; k < N_PAIRS; k++)
+        if (pairs[k] < 300) fail_msg("only %d random layers of pairing %s (want 300+)", pairs[k], pair_names[k]);
 }
 
 static void test_threads_and_batches_same_bits(void **state)
@@ -202,8 +233,24 @@ static void test_kernels_vs_naive(void **state)
                 int8_t *w8 = calloc(K->u8_pack_bytes(n, mw) + 64, 1);
                 K->u8_pack(n, mw, w, kw, w8);
                 K->u8_gemm(m, n, mw, x8, ldb, w8, &(struct bnn_gemm_out){.acc = acc = calloc((size_t)m * n, 4), .ldc = (size_t)n});
-                int32_t *acc2 = calloc((size_t)m * n, 4);
+                int32_t *acc2 = calloc((size_t)m * n, 4), *acc3 = calloc((size_t)m * n, 4);
                 K->fixed_gemm(m, n, mw, x, mw, w, kw, acc2, n);
+                /* int_gemm: the same products with the weights as int8 +-1, then as wider integers */
+                int8_t *wi = calloc((size_t)n * mw + 16, 1);
+                int32_t *idot = calloc((size_t)m * n, 4);
+                const int wide = rnd() & 1;
+                for (int32_t j = 0; j < n; j++)
+                    for (int32_t c = 0; c < mw; c++)
+                        wi[j * mw + c] = wide ? (int8_t)rint_(-128, 127) : ((w[j * kw + c / 64] >> (c % 64)) & 1 ? 1 : -1);
+                for (int32_t i = 0; i < m; i++)
+                    for (int32_t j = 0; j < n; j++)
+                        for (int32_t c = 0; c < mw; c++) idot[i * n + j] += x[i * mw + c] * wi[j * mw + c];
+                K->int_gemm(m, n, mw, x, mw, wi, mw, acc3, n);
+                for (int32_t k = 0; k < m * n; k++)
+                    if (acc3[k] != idot[k])
+                        fail_msg("%s int_gemm m=%d n=%d k=%d: element (%d,%d) = %d, naive %d", K->isa, m, n, mw, k / n, k % n,
+                                 acc3[k], idot[k]);
+                free(wi), free(idot), free(acc3);
                 for (int32_t j = 0; j < n; j++) thr[j] = udot[j] + rint_(-40, 40);
                 bits = calloc((size_t)m * wpp, 8);
                 for (int32_t k = 0; k < m * wpp; k++) bits[k] = ~0ull;
@@ -339,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_hand_checked),
         cmocka_unit_test(test_kernels_vs_naive),
         cmocka_unit_test(test_ref_equals_float_every_layer),
+        cmocka_unit_test(test_multibit_ref_equals_float),
         cmocka_unit_test(test_threads_and_batches_same_bits),
     };
     return cmocka_run_group_tests_name("exec", tests, NULL, NULL);

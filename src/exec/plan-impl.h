@@ -9,7 +9,8 @@
 enum bnn_path {
     BNN_PATH_XNOR = 1, /* binary inputs: XNOR-popcount */
     BNN_PATH_U8,       /* codes of 8 bits or fewer: bytes x +-1 (VNNI where the CPU has it) */
-    BNN_PATH_INT,      /* wider codes: int32 x +-1 */
+    BNN_PATH_INT,      /* wider codes, or integer maps of other layers: int32 x +-1 */
+    BNN_PATH_IW,       /* integer weights: int32 (bits as +-1) x int8 */
 };
 
 /* Layout of the input layer's map in a workspace. */
@@ -26,7 +27,9 @@ struct bnn_plan_layer {
     uint64_t *wpacked;   /* REF: mh x kw, bit c of row r = weight (1 = +1) */
     uint64_t *wxnor;     /* XNOR: wpacked in the kernel variant's own layout */
     int8_t *wu8;         /* U8: the weights in the variant's own layout */
-    float *wfloat;       /* FLOAT: mh x mw of +-1 */
+    float *wfloat;       /* FLOAT: mh x mw of the weights' values */
+    int8_t *wint;        /* IW: mh x mw integer weights */
+    int32_t dot;         /* XNOR: acc is the +-1 dot product 2 * agreements - mw (BNN_ACC_DOT) */
     int32_t wpp;         /* words per output pixel (BITS outputs) */
     int32_t shift_t, shift_a; /* threshold compare: T << shift_t <= acc << shift_a */
     int32_t *thr_acc;    /* REF, one threshold per row: the same rule as acc >= thr_acc[r] */

@@ -56,6 +56,7 @@ void bnn_plan_free(struct bnn_plan *p)
     for (int32_t i = 0; p->pl && i < p->net->n_layers; i++) {
         free(p->pl[i].wpacked);
         free(p->pl[i].wfloat);
+        free(p->pl[i].wint);
         free(p->pl[i].thr_acc);
         free(p->pl[i].wxnor);
         free(p->pl[i].qlut);
@@ -99,8 +100,9 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
         }
         if (L->kind != BNN_LAYER_CONV && L->kind != BNN_LAYER_FC) continue;
         q->kw = (int32_t)bnn__words(L->mw);
-        q->shift_t = BNN_MAX(0, L->in_frac - L->thr_frac);
-        q->shift_a = BNN_MAX(0, L->thr_frac - L->in_frac);
+        q->shift_t = BNN_MAX(0, L->acc_frac - L->thr_frac);
+        q->shift_a = BNN_MAX(0, L->thr_frac - L->acc_frac);
+        q->dot = L->acc_kind == BNN_ACC_DOT;
         size_t pixels = (size_t)L->out.h * L->out.w;
         if (p->engine == BNN_ENGINE_REF) {
             if (!(q->wpacked = bnn__calloc((size_t)L->mh * q->kw, 8))) goto fail;
@@ -113,13 +115,20 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
                 for (int32_t r = 0; r < L->mh; r++) {
                     __int128 t = (__int128)L->thresholds[r] * ((__int128)1 << q->shift_t), d = (__int128)1 << q->shift_a;
                     __int128 c = t >= 0 ? (t + d - 1) / d : -((-t) / d);
+                    /* dot = 2 * agreements - mw >= c: agreements >= ceil((c + mw) / 2) */
+                    if (q->dot) c = c + L->mw >= 0 ? (c + L->mw + 1) / 2 : -((-(c + L->mw)) / 2);
                     q->thr_acc[r] = c > INT32_MAX ? INT32_MAX : c < -INT32_MAX ? -INT32_MAX : (int32_t)c;
                 }
             }
             const struct bnn_layer *P = &net->layers[i - 1];
             const int32_t u8_off = P->kind == BNN_LAYER_INPUT && P->input.is_signed ? 128 : 0;
             size_t per_px;
-            if (L->in_type == BNN_VT_BITS) { /* weights once, in the layout the kernel reads */
+            if (L->w_bits > 1) { /* integer weights: bits become +-1, integers stay */
+                q->path = BNN_PATH_IW;
+                if (!(q->wint = bnn__calloc((size_t)L->mh * L->mw + 64, 1))) goto fail;
+                for (size_t k = 0; k < (size_t)L->mh * L->mw; k++) q->wint[k] = (int8_t)bnn_layer_weight(L, k);
+                per_px = (size_t)L->mw * 4;
+            } else if (L->in_type == BNN_VT_BITS) { /* weights once, in the layout the kernel reads */
                 q->path = BNN_PATH_XNOR;
                 if (!(q->wxnor = bnn__calloc(p->kern->xnor_pack_words(L->mh, q->kw) + 1, 8))) goto fail;
                 p->kern->xnor_pack(L->mh, q->kw, q->wpacked, (size_t)q->kw, q->wxnor);
@@ -173,24 +182,22 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
                 per_px = (size_t)L->mw * 4;
             }
             size_t rows = L->kind == BNN_LAYER_FC ? (size_t)p->group : pixels; /* FC: one row per image of a group */
-            cols_max = BNN_MAX(cols_max, rows * per_px + 64); /* 64: room for 16-byte copies past a row */
+            if (q->path == BNN_PATH_IW) per_px += 8; /* and one row of words to expand bits from (im2col_pm1) */
+            cols_max = BNN_MAX(cols_max, rows * per_px + (size_t)q->kw * 8 + 64); /* 64: room for 16-byte copies */
             acc_max = BNN_MAX(acc_max, rows * (size_t)L->mh * 4);
         } else {
-            if (L->in_type == BNN_VT_INT) {
-                /* Sums of codes must stay exact in float32 (24-bit mantissa). */
-                const struct bnn_input_spec *s = &net->layers[i - 1].input;
-                if ((int64_t)L->mw << s->bits >= (int64_t)1 << 24) {
-                    st = bnn_error(BNN_ERR_UNSUPPORTED,
-                                   "layer '%s': the float engine cannot be exact for %d columns of %d-bit inputs",
-                                   L->name, L->mw, s->bits);
-                    goto fail;
-                }
-            } else if (L->mw >= 1 << 24) {
-                st = bnn_error(BNN_ERR_UNSUPPORTED, "layer '%s': too wide for the float engine", L->name);
+            /* Sums must stay exact in float32 (24-bit mantissa): every partial
+               sum is bounded by the accumulator's reach. */
+            int64_t wmax = L->w_bits > 1 ? (L->w_signed ? 1 << (L->w_bits - 1) : (1 << L->w_bits) - 1) : 1;
+            int64_t xmax = L->in_type == BNN_VT_BITS ? 1 : BNN_MAX(-(int64_t)L->in_lo, (int64_t)L->in_hi);
+            if ((int64_t)L->mw * wmax * xmax >= (int64_t)1 << 24) {
+                st = bnn_error(BNN_ERR_UNSUPPORTED,
+                               "layer '%s': the float engine cannot be exact for %d columns of inputs up to %lld and "
+                               "weights up to %lld", L->name, L->mw, (long long)xmax, (long long)wmax);
                 goto fail;
             }
             if (!(q->wfloat = bnn__calloc((size_t)L->mh * L->mw, sizeof(float)))) goto fail;
-            for (size_t k = 0; k < (size_t)L->mh * L->mw; k++) q->wfloat[k] = L->weights[k] ? 1.0f : -1.0f;
+            for (size_t k = 0; k < (size_t)L->mh * L->mw; k++) q->wfloat[k] = (float)bnn_layer_weight(L, k);
             cols_max = BNN_MAX(cols_max, pixels * (size_t)L->mw * sizeof(float));
             acc_max = BNN_MAX(acc_max, pixels * (size_t)L->mh * sizeof(float));
         }

@@ -37,17 +37,18 @@ static void run_matrix(struct bnn_plan *p, int32_t li, struct bnn_ws *ws)
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, pixels, L->mh, L->mw, 1.0f, cols, L->mw, q->wfloat, L->mw,
                 0.0f, dot, L->mh);
     /* +-1 dot product d = agree - disagree = 2*agree - MW. */
+    const int agreements = binary_in && L->w_bits == 1 && L->acc_kind == BNN_ACC_XNOR;
     for (size_t k = 0; k < (size_t)pixels * L->mh; k++) {
-        double acc = binary_in ? ((double)dot[k] + L->mw) / 2.0 : (double)dot[k];
+        double acc = agreements ? ((double)dot[k] + L->mw) / 2.0 : (double)dot[k];
         if (L->act == BNN_ACT_RAW) {
             out[k] = (float)acc;
             continue;
         }
         const int64_t *t = L->thresholds + (k % L->mh) * L->n_thr;
-        double a = ldexp(acc, -L->in_frac);
+        double a = ldexp(acc, -L->acc_frac);
         int32_t count = 0;
         for (int32_t j = 0; j < L->n_thr; j++) count += ldexp((double)t[j], -L->thr_frac) <= a;
-        out[k] = L->out_type == BNN_VT_BITS ? (count ? 1.0f : -1.0f) : (float)count;
+        out[k] = L->out_type == BNN_VT_BITS ? (count ? 1.0f : -1.0f) : (float)(L->act_bias + count);
     }
 }
 

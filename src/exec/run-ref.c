@@ -139,6 +139,18 @@ static void im2col_int(const struct bnn_layer *L, const int32_t *in, int32_t *co
     }
 }
 
+/* Binary inputs as +-1 int32 rows for the integer-weight kernel: the
+ * columns of im2col_bits, each bit b as 2b - 1. */
+static void im2col_pm1(const struct bnn_layer *L, int32_t kw, int32_t in_wpp, const uint64_t *in, uint64_t *bits,
+                       int32_t *cols, int32_t r0, int32_t r1)
+{
+    for (int32_t r = r0; r < r1; r++) {
+        im2col_bits(L, kw, in_wpp, in, bits, r, r + 1);
+        int32_t *row = cols + (size_t)(r - r0) * L->mw;
+        for (int32_t c = 0; c < L->mw; c++) row[c] = 2 * bnn__get_bit(bits, c) - 1;
+    }
+}
+
 /* Rows r0..r1-1 of matrix layer li: output pixels of image b (conv), or
  * images r0..r1-1 of the group, a row each (FC); output channels c0..c1-1
  * (whole words; a part only when the results go straight to the map). Maps
@@ -154,7 +166,7 @@ static void matrix_rows(const struct bnn_plan *p, int32_t li, struct bnn_ws *ws,
     const size_t row_bytes = bits_out ? (size_t)q->wpp * 8 : (size_t)L->mh * 4;
     char *out = (char *)ws->out[li] + (fc ? (size_t)r0 * q->img_bytes : (size_t)b * q->img_bytes + (size_t)r0 * row_bytes);
     const int32_t *thr = q->path == BNN_PATH_U8 ? q->thr_u8 : q->thr_acc;
-    const int fused = bits_out && thr && q->path != BNN_PATH_INT;
+    const int fused = bits_out && thr && (q->path == BNN_PATH_XNOR || q->path == BNN_PATH_U8);
     const int raw = !bits_out && L->act == BNN_ACT_RAW;
     struct bnn_gemm_out o = {.acc = raw ? (int32_t *)out + c0 : sw->acc, .ldc = (size_t)L->mh};
     if (fused) o = (struct bnn_gemm_out){.thr = thr + c0, .bits = (uint64_t *)out + c0 / 64, .ldo = (size_t)q->wpp};
@@ -186,13 +198,27 @@ static void matrix_rows(const struct bnn_plan *p, int32_t li, struct bnn_ws *ws,
                 for (int32_t r = 0; r < n; r++) o.acc[(size_t)i * L->mh + r] -= q->u8_corr[c0 + r];
     } else {
         int32_t *cols = sw->cols;
-        if (fc)
+        if (L->in_type == BNN_VT_BITS) { /* IW with binary inputs; a row of words ahead of the ints */
+            uint64_t *bits = sw->cols;
+            cols = (int32_t *)(bits + q->kw);
+            for (int32_t r = 0; r < m; r++)
+                im2col_pm1(L, q->kw, qi->wpp, (const uint64_t *)(in + (fc ? (size_t)r * qi->img_bytes : 0)), bits,
+                           cols + (size_t)r * L->mw, fc ? 0 : r0 + r, fc ? 1 : r0 + r + 1);
+        } else if (fc) {
             for (int32_t r = 0; r < m; r++) im2col_int(L, (const int32_t *)(in + (size_t)r * qi->img_bytes), cols + (size_t)r * L->mw, 0, 1);
-        else
+        } else {
             im2col_int(L, (const int32_t *)in, cols, r0, r1);
-        p->kern->fixed_gemm(m, n, L->mw, cols, (size_t)L->mw, q->wpacked + (size_t)c0 * q->kw, (size_t)q->kw, o.acc,
-                            (size_t)L->mh);
+        }
+        if (q->path == BNN_PATH_IW)
+            p->kern->int_gemm(m, n, L->mw, cols, (size_t)L->mw, q->wint + (size_t)c0 * L->mw, (size_t)L->mw, o.acc,
+                              (size_t)L->mh);
+        else
+            p->kern->fixed_gemm(m, n, L->mw, cols, (size_t)L->mw, q->wpacked + (size_t)c0 * q->kw, (size_t)q->kw, o.acc,
+                                (size_t)L->mh);
     }
+    if (q->dot && !fused) /* agreements -> the +-1 dot product */
+        for (int32_t i = 0; i < m; i++)
+            for (int32_t r = 0; r < n; r++) o.acc[(size_t)i * L->mh + r] = 2 * o.acc[(size_t)i * L->mh + r] - L->mw;
     if (fused || raw) return;
     const int32_t *acc = o.acc;
     if (bits_out && q->thr_acc) { /* one threshold per row: compare and pack */
@@ -207,7 +233,8 @@ static void matrix_rows(const struct bnn_plan *p, int32_t li, struct bnn_ws *ws,
     } else {
         int32_t *oi = (int32_t *)out;
         for (size_t k = 0; k < (size_t)m * L->mh; k++)
-            oi[k] = bnn__threshold_count(L->thresholds + (k % L->mh) * L->n_thr, L->n_thr, acc[k], q->shift_t, q->shift_a);
+            oi[k] = L->act_bias +
+                    bnn__threshold_count(L->thresholds + (k % L->mh) * L->n_thr, L->n_thr, acc[k], q->shift_t, q->shift_a);
     }
 }
 
@@ -222,7 +249,8 @@ static void run_matrix(struct bnn_plan *p, int32_t li, struct bnn_ws *ws, int32_
     if (L->kind == BNN_LAYER_FC) {
         /* a big layer for one or two images: the threads take whole words of
          * output channels, when results go straight to the map */
-        const int direct_out = L->out_type == BNN_VT_BITS ? q->thr_acc && q->path != BNN_PATH_INT : L->act == BNN_ACT_RAW;
+        const int direct_out = L->out_type == BNN_VT_BITS ? q->thr_acc && (q->path == BNN_PATH_XNOR || q->path == BNN_PATH_U8)
+                                                        : L->act == BNN_ACT_RAW;
         const int32_t chunk = (L->mh / 64 + nt - 1) / nt * 64;
         if (!p->intra || !direct_out || (int64_t)nb * L->mh * q->kw < p->split_work || chunk == 0) {
             matrix_rows(p, li, ws, ws, 0, 0, nb, 0, L->mh);
@@ -267,6 +295,22 @@ static void run_maxpool(const struct bnn_layer *L, int32_t wpp, const uint64_t *
         }
 }
 
+/* Max-pool on integer maps: the max of the window, channel by channel. */
+static void run_maxpool_int(const struct bnn_layer *L, const int32_t *in, int32_t *out)
+{
+    const int32_t C = L->in.c;
+    for (int32_t oy = 0; oy < L->out.h; oy++)
+        for (int32_t ox = 0; ox < L->out.w; ox++) {
+            int32_t *o = out + ((size_t)oy * L->out.w + ox) * C;
+            for (int32_t c = 0; c < C; c++) o[c] = INT32_MIN;
+            for (int32_t ky = 0; ky < L->kernel; ky++)
+                for (int32_t kx = 0; kx < L->kernel; kx++) {
+                    const int32_t *x = in + ((size_t)(oy * L->stride + ky) * L->in.w + (ox * L->stride + kx)) * C;
+                    for (int32_t c = 0; c < C; c++) o[c] = x[c] > o[c] ? x[c] : o[c];
+                }
+        }
+}
+
 void bnn__run_ref(struct bnn_plan *p, struct bnn_ws *ws, const uint8_t *pixels, int32_t nb)
 {
     const struct bnn_net *net = p->net;
@@ -286,9 +330,12 @@ void bnn__run_ref(struct bnn_plan *p, struct bnn_ws *ws, const uint8_t *pixels, 
         case BNN_LAYER_CONV:
         case BNN_LAYER_FC: run_matrix(p, i, ws, nb); break;
         case BNN_LAYER_MAXPOOL:
-            for (int32_t b = 0; b < nb; b++)
-                run_maxpool(L, q->wpp, (const uint64_t *)((const char *)ws->out[i - 1] + (size_t)b * p->pl[i - 1].img_bytes),
-                            (uint64_t *)((char *)ws->out[i] + (size_t)b * q->img_bytes));
+            for (int32_t b = 0; b < nb; b++) {
+                const void *x = (const char *)ws->out[i - 1] + (size_t)b * p->pl[i - 1].img_bytes;
+                void *y = (char *)ws->out[i] + (size_t)b * q->img_bytes;
+                if (L->in_type == BNN_VT_INT) run_maxpool_int(L, x, y);
+                else run_maxpool(L, q->wpp, x, y);
+            }
             break;
         case BNN_LAYER_LABELSELECT: break; /* done by the caller on the scores */
         }

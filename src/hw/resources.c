@@ -370,8 +370,9 @@ enum bnn_status bnn_device_load(const char *name_or_path, struct bnn_device *d)
     for (const char *const *k = nums; *k; k++) {
         json_t *v = json_object_get(o, *k), *l = json_object_get(json_object_get(o, "limits"), *k);
         if ((v && !json_is_number(v)) || (l && !json_is_number(l))) {
+            const char *in_limits = v && !json_is_number(v) ? "" : "limits.";
             json_decref(o);
-            return bnn_error(BNN_ERR_PARSE, "%s: %s%s: must be a number", path, v && !json_is_number(v) ? "" : "limits.", *k);
+            return bnn_error(BNN_ERR_PARSE, "%s: %s%s: must be a number", path, in_limits, *k);
         }
     }
     snprintf(d->name, sizeof d->name, "%s", json_string_value(json_object_get(o, "name")) ?: "?");
