@@ -58,6 +58,13 @@ static const struct bad cases[] = {
     {"net no layers", "info --net @/n-nolayers.json", 1, "n-nolayers.json", "layers"},
     {"net tensors a number", "info --net @/n-tensors.json", 1, "n-tensors.json", "tensors"},
     {"net missing file", "info --net @/n-none.json", 1, "n-none.json", "cannot read"},
+    /* multi-bit layers */
+    {"net weight_bits 9", "info --net @/m-wbits.json", 1, "m-wbits.json", "weight_bits"},
+    {"net weight code outside its type", "info --net @/m-wcode.json", 1, "fc0.W", "outside the signed 2-bit"},
+    {"net accumulator bogus", "info --net @/m-acc.json", 1, "m-acc.json", "accumulator"},
+    {"net activation_bias on a raw layer", "info --net @/m-bias.json", 1, "'fc3'", "activation_bias"},
+    {"net thresholds not ascending", "info --net @/m-thr.json", 1, "'fc0'", "not ascending"},
+    {"net weight_signed on bipolar", "info --net @/m-signed.json", 1, "m-signed.json", "weight_signed"},
     /* the same bad network through every command that takes one */
     {"bad net in run", "run --net @/n-trail.json " IN " -o @/out.json", 1, "n-trail.json", "JSON syntax error"},
     {"bad net in perf", "perf --net @/n-trail.json " FOLD " --json", 1, "n-trail.json", "JSON syntax error"},
@@ -344,6 +351,10 @@ static void make_net_files(void)
     mut("n-k.json", "\"k\": 1", "\"k\": 20");
     puts_("n-nolayers.json", "{\"format\": \"bnnsim-net\", \"version\": 1, \"tensors\": \"tfc.npz\", \"layers\": []}");
     mut("n-tensors.json", "\"tensors\": \"tfc.npz\"", "\"tensors\": 7");
+    mut("m-wbits.json", "\"weights\": \"fc0.W\"", "\"weights\": \"fc0.W\", \"weight_bits\": 9");
+    mut("m-acc.json", "\"weights\": \"fc0.W\"", "\"weights\": \"fc0.W\", \"accumulator\": \"popcount\"");
+    mut("m-bias.json", "\"weights\": \"fc3.W\"", "\"weights\": \"fc3.W\", \"activation_bias\": -1");
+    mut("m-signed.json", "\"weights\": \"fc0.W\"", "\"weights\": \"fc0.W\", \"weight_signed\": true");
     /* beside them, the tensors the mutated networks name */
     char *z = slurp("data/tfc.npz", &n);
     put("tfc.npz", z, n);
@@ -367,6 +378,26 @@ static void make_net_files(void)
     npz_with("z-tdtype", "fc0.T", &(struct bnn_array){BNN_DT_F32, 1, {64}, 64, wf});
     static int64_t t32[32];
     npz_with("z-tshape", "fc0.T", &(struct bnn_array){BNN_DT_I64, 1, {32}, 32, t32});
+    /* 2-bit weights: a 5 is not one; thresholds of a row descending */
+    static int8_t w5[64 * 784];
+    w5[77] = 5;
+    npz_with("m-wcode", "fc0.W", &(struct bnn_array){BNN_DT_I8, 2, {64, 784}, 64 * 784, w5});
+    {
+        size_t jn;
+        char *j = slurp(test_path("m-wcode.json"), &jn);
+        char *at = strstr(j, "\"weights\": \"fc0.W\"");
+        assert_non_null(at);
+        char *fixed = malloc(jn + 64);
+        size_t a = (size_t)(at - j) + strlen("\"weights\": \"fc0.W\"");
+        memcpy(fixed, j, a);
+        strcpy(fixed + a, ", \"weight_bits\": 2");
+        strcat(fixed, j + a);
+        puts_("m-wcode.json", fixed);
+        free(fixed), free(j);
+    }
+    static int64_t t2[64 * 2];
+    for (int r = 0; r < 64; r++) t2[2 * r] = 400, t2[2 * r + 1] = r == 9 ? 300 : 500;
+    npz_with("m-thr", "fc0.T", &(struct bnn_array){BNN_DT_I64, 2, {64, 2}, 128, t2});
     /* a member that is not an .npy, and one whose declared size is a bomb */
     npz_with("z-short", "fc0.W", &(struct bnn_array){BNN_DT_U8, 1, {16}, 16, (uint8_t *)"not an npy file!"});
     zip_t *zz = zip_open(test_path("z-junk.npz"), ZIP_CREATE | ZIP_TRUNCATE, NULL);

@@ -3,6 +3,8 @@
  * over the canonical one-byte-per-bit form). Skips when ../shared is absent. */
 #include "test-util.h"
 #include "kernels/kernels.h"
+#include "exec/plan-impl.h"
+#include <dirent.h>
 
 static const char *shared;
 
@@ -224,6 +226,157 @@ static void test_other_inputs_agree(void **state)
     }
 }
 
+static int same_bytes(const char *a, const char *b, size_t *la)
+{
+    uint8_t *x, *y;
+    size_t lb;
+    if (bnn_file_read_all(a, &x, la)) return 0;
+    if (bnn_file_read_all(b, &y, &lb)) { free(x); return 0; }
+    int same = *la == lb && !memcmp(x, y, lb);
+    free(x), free(y);
+    return same;
+}
+
+/* The 2-bit sets: BNN-PYNQ's own self-test on every engine, variant and
+ * thread count, the same bits at every layer as the scalar reference, and
+ * the parameter files written back byte for byte. */
+static void test_multibit_self_test(void **state)
+{
+    (void)state;
+    if (!shared) { skip(); return; }
+    static const struct { enum bnn_pynq_network w; const char *dir, *input; int h, c, cls, files; } nets[] = {
+        {BNN_PYNQ_CNV_W1A2, "cnvW1A2-cifar10", "cnvW1A1-cifar10/deer.bin", 32, 3, 4, 178},
+        {BNN_PYNQ_CNV_W2A2, "cnvW2A2-cifar10", "cnvW1A1-cifar10/deer.bin", 32, 3, 4, 100},
+        {BNN_PYNQ_LFC_W1A2, "lfcW1A2-mnist", "lfcW1A1-mnist/3.image-idx3-ubyte", 28, 1, 3, 288},
+    };
+    for (int k = 0; k < 3; k++) {
+        struct bnn_net *net;
+        struct bnn_fold *fold;
+        load_pynq(nets[k].w, nets[k].dir, &net, &fold);
+        char path[4200];
+        snprintf(path, sizeof path, "%s/bnn-pynq/%s", shared, nets[k].input);
+        struct bnn_images imgs = {0};
+        ASSERT_OK(bnn_images_append_file(&imgs, path, nets[k].h, nets[k].h, nets[k].c));
+        int32_t *want[16] = {0};
+        for (int e = 1; e <= n_engines(); e++) { /* the scalar reference first, then float and the variants */
+            const char *what;
+            struct bnn_plan *p = plan_for(net, e == n_engines() ? 0 : e, &what);
+            if (!p) continue;
+            for (int threads = 1; threads <= 2; threads++) {
+                if (threads == 2) {
+                    bnn_plan_free(p);
+                    int n_var;
+                    const struct bnn_kernel_variant *vars = bnn__kernel_variants(&n_var);
+                    struct bnn_plan_options o = {e == n_engines() ? BNN_ENGINE_FLOAT : BNN_ENGINE_REF, 2};
+                    if (e < n_engines()) setenv("BNNSIM_ISA", vars[e - 1].k.isa, 1);
+                    ASSERT_OK(bnn_plan_create(net, &o, &p));
+                    unsetenv("BNNSIM_ISA");
+                    p->split_work = 0;
+                }
+                struct bnn_result r;
+                ASSERT_OK(bnn_plan_run(p, imgs.pixels, 1, NULL, &r));
+                if (r.class_index != nets[k].cls)
+                    fail_msg("%s (%s, %d threads): class %d, BNN-PYNQ's self-test expects %d", nets[k].dir, what, threads,
+                             r.class_index, nets[k].cls);
+                for (int32_t li = 0; li < net->n_layers; li++) {
+                    const struct bnn_layer *L = &net->layers[li];
+                    size_t n = (size_t)L->out.h * L->out.w * L->out.c;
+                    int32_t *v = malloc(n * 4);
+                    ASSERT_OK(bnn_plan_layer_output(p, li, v));
+                    if (!want[li]) { want[li] = v; continue; }
+                    for (size_t j = 0; j < n; j++)
+                        if (v[j] != want[li][j])
+                            fail_msg("%s: %s, %d threads, layer '%s': value %zu is %d, scalar reference %d", nets[k].dir,
+                                     what, threads, L->name, j, v[j], want[li][j]);
+                    free(v);
+                }
+            }
+            bnn_plan_free(p);
+        }
+        for (int32_t li = 0; li < net->n_layers; li++) free(want[li]);
+        /* written back: every parameter file the same bytes */
+        char out[64];
+        snprintf(out, sizeof out, "mb-export-%d", k);
+        ASSERT_OK(bnn_export_bnn_pynq(net, fold, test_path(out)));
+        char src[4200];
+        snprintf(src, sizeof src, "%s/bnn-pynq/%s", shared, nets[k].dir);
+        DIR *d = opendir(src);
+        int files = 0;
+        for (struct dirent *e; (e = readdir(d));) {
+            size_t n = strlen(e->d_name);
+            if (n < 5 || strcmp(e->d_name + n - 4, ".bin")) continue;
+            char a[4400], b[4400];
+            size_t len;
+            snprintf(a, sizeof a, "%s/%s", src, e->d_name);
+            snprintf(b, sizeof b, "%s/%s", test_path(out), e->d_name);
+            if (!same_bytes(a, b, &len)) fail_msg("%s: the export %s differs", a, b);
+            files++;
+        }
+        closedir(d);
+        assert_int_equal(files, nets[k].files);
+        /* and read back from the export, with the config.h bnnsim wrote */
+        struct bnn_net *again;
+        struct bnn_fold *f2;
+        ASSERT_OK(bnn_pynq_import(nets[k].w, test_path(out), &again, &f2, NULL));
+        for (int32_t li = 0; li < net->n_layers; li++) {
+            const struct bnn_layer *A = &net->layers[li], *B = &again->layers[li];
+            if (!A->weights) continue;
+            assert_int_equal(A->w_bits, B->w_bits);
+            assert_int_equal(A->acc_kind, B->acc_kind);
+            assert_int_equal(A->act_bias, B->act_bias);
+            assert_memory_equal(A->weights, B->weights, (size_t)A->mh * A->mw);
+            if (A->thresholds) assert_memory_equal(A->thresholds, B->thresholds, (size_t)A->mh * A->n_thr * 8);
+        }
+        bnn_net_free(again);
+        bnn_fold_free(f2);
+        printf("  %s: class %d on every engine and thread count, %d files written back byte for byte\n", nets[k].dir,
+               nets[k].cls, files);
+        bnn_images_free(&imgs);
+        bnn_net_free(net);
+        bnn_fold_free(fold);
+    }
+}
+
+/* Bad 2-bit files: each a clear error naming the file and the layer. */
+static void test_multibit_bad_files(void **state)
+{
+    (void)state;
+    if (!shared) { skip(); return; }
+    char cmd[9000];
+    const char *d = test_path("lfcW1A2-bad");
+    snprintf(cmd, sizeof cmd, "rm -rf %s && cp -r %s/bnn-pynq/lfcW1A2-mnist %s && chmod -R u+w %s", d, shared, d, d);
+    assert_int_equal(system(cmd), 0);
+    struct { const char *what, *sh, *want1, *want2; } cases[] = {
+        {"thresholds not ascending", "printf '\\350\\003\\000\\000\\000\\000\\000\\000' | dd of=%s/0-0-thres.bin bs=1 seek=0 conv=notrunc status=none",
+         "0-0-thres.bin: layer 0", "not ascending"},
+        {"threshold INT64_MAX", "printf '\\377\\377\\377\\377\\377\\377\\377\\177' | dd of=%s/0-0-thres.bin bs=1 seek=0 conv=notrunc status=none",
+         "0-0-thres.bin: layer 0", "out of range"},
+        {"weight bits above SIMD x WPI", "printf '\\377' | dd of=%s/1-0-weights.bin bs=1 seek=7 conv=notrunc status=none",
+         "1-0-weights.bin: entry 0", "SIMD x WPI = 32"},
+        {"weight file longer than WMEM", "head -c 8 /dev/zero >> %s/2-0-weights.bin", "2-0-weights.bin", "expected at most 512"},
+        {"WPI 9", "sed -i 's/#define L1_WPI 1/#define L1_WPI 9/' %s/config.h", "config.h: layer 1", "WPI=9"},
+        {"SIMD x WPI over 64 bits", "sed -i 's/#define L0_WPI 1/#define L0_WPI 2/' %s/config.h", "config.h: layer 0",
+         "SIMD=64 x WPI=2 = 128 bits"},
+        {"API 9", "sed -i 's/#define L2_API 2/#define L2_API 9/' %s/config.h", "config.h: layer 2", "API=9"},
+        {"no config.h", "rm %s/config.h", "config.h: cannot open", "WPI and API"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        snprintf(cmd, sizeof cmd, "rm -rf %s && cp -r %s/bnn-pynq/lfcW1A2-mnist %s && chmod -R u+w %s && ", d, shared, d, d);
+        size_t l = strlen(cmd);
+        snprintf(cmd + l, sizeof cmd - l, cases[k].sh, d);
+        assert_int_equal(system(cmd), 0);
+        struct bnn_net *net = NULL;
+        struct bnn_fold *fold = NULL;
+        enum bnn_status st = bnn_pynq_import(BNN_PYNQ_LFC_W1A2, d, &net, &fold, NULL);
+        if (st == BNN_OK) fail_msg("%s: imported without an error", cases[k].what);
+        const char *m = bnn_last_error();
+        if (!strstr(m, cases[k].want1) || !strstr(m, cases[k].want2))
+            fail_msg("%s: message '%s' lacks '%s' or '%s'", cases[k].what, m, cases[k].want1, cases[k].want2);
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s", d);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     shared = test_shared_dir();
@@ -233,6 +386,8 @@ int main(void)
         cmocka_unit_test(test_cnv_deer),
         cmocka_unit_test(test_lfc_three),
         cmocka_unit_test(test_other_inputs_agree),
+        cmocka_unit_test(test_multibit_self_test),
+        cmocka_unit_test(test_multibit_bad_files),
     };
     return cmocka_run_group_tests_name("bnn-pynq", tests, NULL, NULL);
 }

@@ -183,7 +183,7 @@ static struct mb_map mb_matrix(struct bnn_layer *L, struct mb_map in, int varian
     return (struct mb_map){0, L->act_bias, L->act_bias + L->n_thr, 0};
 }
 
-static struct bnn_net *random_mb_net(int variant)
+__attribute__((unused)) static struct bnn_net *random_mb_net(int variant)
 {
     struct bnn_net *net = calloc(1, sizeof *net);
     snprintf(net->name, sizeof net->name, "mb%d", variant);

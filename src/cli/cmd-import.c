@@ -5,7 +5,7 @@
 #include "cli/cli.h"
 
 static const char help[] =
-    "Usage: bnnsim import bnn-pynq --network cnvW1A1|lfcW1A1 DIR -o OUT.json\n"
+    "Usage: bnnsim import bnn-pynq --network NET DIR -o OUT.json\n"
     "       bnnsim import onnx MODEL.onnx -o OUT.json [--input-scale S]\n"
     "\n"
     "bnn-pynq: reads BNN-PYNQ's trained parameters from DIR (<L>-<pe>-weights.bin,\n"
@@ -14,6 +14,11 @@ static const char help[] =
     "were stored with, as a FINN folding config). Thresholds are converted\n"
     "exactly: BNN-PYNQ fires when T < acc, bnnsim when T' <= acc, so T' = T + 1;\n"
     "CNV's first layer keeps its 8 fraction bits.\n"
+    "  NET: cnvW1A1, lfcW1A1 (BNN-PYNQ's folding unless DIR has a config.h), or\n"
+    "  the 2-bit sets cnvW1A2, cnvW2A2, lfcW1A2, whose config.h (BNN-PYNQ's\n"
+    "  bnn/src/network/NET/hw/config.h, copied into DIR) gives each layer's weight\n"
+    "  and activation bits: 2-bit weights are ap_int<2> lanes of WPI bits; 2-bit\n"
+    "  activations have 2 thresholds per row and give -1, 0 or 1 (ActVal -1).\n"
     "\n"
     "onnx: reads a FINN / QONNX model at any stage of the FINN flow (raw QONNX or\n"
     "FINN-ONNX export, tidied with pre/post-processing, streamlined, XNOR form, HW\n"
@@ -97,7 +102,7 @@ int bnn_cmd_import(int argc, char **argv)
         st = bnn_onnx_import(src, &oo, &net, &fold, &warn);
         bnn_cli_print_warnings(&warn);
     } else {
-        if (!network) return bnn_cli_usage_error("import: --network cnvW1A1|lfcW1A1 is required");
+        if (!network) return bnn_cli_usage_error("import: --network cnvW1A1|lfcW1A1|cnvW1A2|cnvW2A2|lfcW1A2 is required");
         if (oo.input_scale > 0) return bnn_cli_usage_error("import bnn-pynq: --input-scale belongs to onnx");
         enum bnn_pynq_network which;
         if ((st = bnn_pynq_network_parse(network, &which))) return bnn_cli_usage_error("import: %s", bnn_last_error());

@@ -13,7 +13,7 @@ static const char usage[] =
     "Usage:\n"
     "  bnnsim [run] --net NET.json [--fold FOLD.json] --input FILE... [options]\n"
     "      classify images bit-exactly as FINN hardware does; print class and scores\n"
-    "  bnnsim import bnn-pynq --network cnvW1A1|lfcW1A1 DIR -o OUT.json\n"
+    "  bnnsim import bnn-pynq --network NET DIR -o OUT.json\n"
     "      convert BNN-PYNQ per-PE .bin files to OUT.json + OUT.npz + OUT.fold.json\n"
     "  bnnsim import onnx MODEL.onnx -o OUT.json\n"
     "      convert a FINN / QONNX ONNX model (any stage of the FINN flow) to OUT.json + OUT.npz\n"

@@ -144,10 +144,12 @@ enum bnn_status bnn_fold_save_config_h(const struct bnn_fold *f, const struct bn
         } else {
             EMIT("#define L%d_MW %d\n#define L%d_MH %d\n", j, L->mw, j, L->mh);
         }
-        int32_t api = L->act == BNN_ACT_RAW ? 16 : bnn__signed_bits(0, L->n_thr) - 1;
+        /* activation bits: of the values the layer gives (BITS: 1; BNN-PYNQ's A2: -1..1, 2 bits) */
+        int32_t api = L->act == BNN_ACT_RAW ? 16 : L->out_type == BNN_VT_BITS ? 1 : bnn_value_bits(L->out_lo, L->out_hi);
         EMIT("#define L%d_SIMD %d\n#define L%d_PE %d\n#define L%d_WMEM %lld\n#define L%d_TMEM %d\n"
-             "#define L%d_WPI 1\n#define L%d_WPF 0\n#define L%d_API %d\n#define L%d_APF 0\n\n",
-             j, fl->simd, j, fl->pe, j, (long long)expected(L, K_WMEM, fl), j, L->mh / fl->pe, j, j, j, api, j);
+             "#define L%d_WPI %d\n#define L%d_WPF %d\n#define L%d_API %d\n#define L%d_APF 0\n\n",
+             j, fl->simd, j, fl->pe, j, (long long)expected(L, K_WMEM, fl), j, L->mh / fl->pe, j, L->w_bits, j, L->w_frac,
+             j, api, j);
     }
 #undef EMIT
     st = bnn_file_write_atomic(path, out, len);

@@ -119,10 +119,24 @@ done:
 /* Why `net` cannot be written as BNN-PYNQ files, or NULL. */
 const char *bnn__bnn_pynq_unfit(const struct bnn_net *net, const struct bnn_fold *fold)
 {
+    int multibit = 0; /* the 2-bit sets' conventions (dot accumulators, ActVal -1) or W1A1's */
     for (int32_t j = 0; j < fold->n; j++) {
         const struct bnn_layer *L = &net->layers[fold->layers[j].layer];
-        if (fold->layers[j].simd > 64) return "a layer has SIMD > 64 (BNN-PYNQ words are 64 bits)";
-        if (L->act == BNN_ACT_THRESHOLD && L->n_thr != 1) return "a layer has more than one threshold per row";
+        multibit |= L->w_bits > 1 || (L->act == BNN_ACT_THRESHOLD && L->out_type == BNN_VT_INT);
+    }
+    for (int32_t j = 0; j < fold->n; j++) {
+        const struct bnn_layer *L = &net->layers[fold->layers[j].layer];
+        if ((int64_t)fold->layers[j].simd * L->w_bits > 64)
+            return "a layer has SIMD x weight bits > 64 (BNN-PYNQ words are 64 bits)";
+        if (L->w_bits > 1 && (!L->w_signed || L->w_frac)) return "a layer has unsigned or fractional weights";
+        if (L->act == BNN_ACT_THRESHOLD && L->n_thr > 1 && L->act_bias != -1)
+            return "a multi-threshold layer has an activation bias other than -1 (BNN-PYNQ's ActVal)";
+        if (L->act == BNN_ACT_THRESHOLD && L->n_thr == 1 && L->act_bias)
+            return "a single-threshold layer has an activation bias";
+        if (L->in_type == BNN_VT_BITS && L->w_bits == 1 && L->acc_kind != (multibit ? BNN_ACC_DOT : BNN_ACC_XNOR))
+            return multibit ? "a binary layer of a multi-bit net accumulates by XNOR-popcount (BNN-PYNQ's 2-bit sets "
+                              "use the +-1 dot product)"
+                            : "a binary layer accumulates the +-1 dot product (BNN-PYNQ's W1A1 sets use XNOR-popcount)";
     }
     return NULL;
 }
@@ -143,22 +157,27 @@ enum bnn_status bnn_export_bnn_pynq(const struct bnn_net *net, const struct bnn_
     for (int32_t j = 0; j < fold->n; j++) {
         const struct bnn_layer *L = &net->layers[fold->layers[j].layer];
         const int32_t PE = fold->layers[j].pe, SIMD = fold->layers[j].simd, NF = L->mh / PE, SF = L->mw / SIMD;
-        uint8_t *buf = malloc((size_t)NF * SF * 8 + 8);
+        uint8_t *buf = malloc(((size_t)NF * SF + (size_t)NF * (L->n_thr > 0 ? L->n_thr : 1)) * 8 + 8);
         if (!buf) return bnn_error(BNN_ERR_NOMEM, "out of memory");
         for (int32_t pe = 0; pe < PE; pe++) {
             for (int32_t nf = 0; nf < NF; nf++)
                 for (int32_t sf = 0; sf < SF; sf++) {
                     uint64_t w = 0;
                     const uint8_t *row = L->weights + (int64_t)(nf * PE + pe) * L->mw + (int64_t)sf * SIMD;
-                    for (int32_t i = 0; i < SIMD; i++) w |= (uint64_t)(row[i] & 1) << i;
+                    const int32_t wb = L->w_bits;
+                    for (int32_t i = 0; i < SIMD; i++) /* WPI bits per lane, two's complement */
+                        w |= (uint64_t)(row[i] & ((1u << wb) - 1)) << (i * wb);
                     put_le64(buf + ((int64_t)nf * SF + sf) * 8, w);
                 }
             snprintf(path, sizeof path, "%s/%d-%d-weights.bin", dir, j, pe);
             if ((st = bnn_file_write_atomic(path, buf, (size_t)NF * SF * 8))) break;
             if (L->act != BNN_ACT_THRESHOLD) continue;
-            for (int32_t nf = 0; nf < NF; nf++) put_le64(buf + (int64_t)nf * 8, (uint64_t)(L->thresholds[nf * PE + pe] - 1));
+            const int32_t nt = L->n_thr; /* per TMEM entry, its row's thresholds in order */
+            for (int32_t nf = 0; nf < NF; nf++)
+                for (int32_t t = 0; t < nt; t++)
+                    put_le64(buf + ((int64_t)nf * nt + t) * 8, (uint64_t)(L->thresholds[(int64_t)(nf * PE + pe) * nt + t] - 1));
             snprintf(path, sizeof path, "%s/%d-%d-thres.bin", dir, j, pe); /* BNN-PYNQ fires when T < acc */
-            if ((st = bnn_file_write_atomic(path, buf, (size_t)NF * 8))) break;
+            if ((st = bnn_file_write_atomic(path, buf, (size_t)NF * nt * 8))) break;
         }
         free(buf);
         if (st) return st;

@@ -36,13 +36,19 @@ static const struct spec lfc[] = {
     {BNN_LAYER_FC, "fc2", 1024, 32, 64, 0}, {BNN_LAYER_FC, "fc3", 64, 16, 8, 0},
 };
 
+static const char *const network_names[] = {"cnvW1A1", "lfcW1A1", "cnvW1A2", "cnvW2A2", "lfcW1A2"};
+
 enum bnn_status bnn_pynq_network_parse(const char *s, enum bnn_pynq_network *out)
 {
-    if (strcmp(s, "cnvW1A1") == 0) *out = BNN_PYNQ_CNV_W1A1;
-    else if (strcmp(s, "lfcW1A1") == 0) *out = BNN_PYNQ_LFC_W1A1;
-    else return bnn_error(BNN_ERR_INVALID_ARG, "unknown BNN-PYNQ network '%s' (cnvW1A1, lfcW1A1)", s);
-    return BNN_OK;
+    for (int i = 0; i < 5; i++)
+        if (!strcmp(s, network_names[i])) return *out = (enum bnn_pynq_network)i, BNN_OK;
+    return bnn_error(BNN_ERR_INVALID_ARG, "unknown BNN-PYNQ network '%s' (cnvW1A1, lfcW1A1, cnvW1A2, cnvW2A2, lfcW1A2)", s);
 }
+
+/* Per layer, what config.h says of its precision. */
+struct precision {
+    int32_t wpi, api;
+};
 
 static enum bnn_status read_words(const char *path, int64_t max_entries, int allow_short, uint8_t **buf, int64_t *n)
 {
@@ -72,12 +78,14 @@ static uint64_t le64(const uint8_t *p)
 static enum bnn_status read_layer(const char *dir, int32_t li, const struct spec *s, struct bnn_layer *L,
                                   struct bnn_warnings *warn)
 {
-    const int32_t NF = L->mh / s->pe, SF = L->mw / s->simd;
+    const int32_t NF = L->mh / s->pe, SF = L->mw / s->simd, wb = L->w_bits, lane = s->simd * wb;
     char path[4200];
+    if (lane > 64)
+        return bnn_error(BNN_ERR_INVALID_ARG, "%s/config.h: layer %d: SIMD=%d x WPI=%d = %d bits do not fit a 64-bit "
+                                              "weight entry", dir, li, s->simd, wb, lane);
     if (!(L->weights = bnn__calloc((size_t)L->mh * L->mw, 1))) return BNN_ERR_NOMEM;
-    if (L->act == BNN_ACT_THRESHOLD && !(L->thresholds = bnn__calloc((size_t)L->mh, sizeof(int64_t))))
+    if (L->act == BNN_ACT_THRESHOLD && !(L->thresholds = bnn__calloc((size_t)L->mh * L->n_thr, sizeof(int64_t))))
         return BNN_ERR_NOMEM;
-    L->n_thr = 1;
     for (int32_t pe = 0; pe < s->pe; pe++) {
         uint8_t *buf;
         int64_t n;
@@ -91,25 +99,46 @@ static enum bnn_status read_layer(const char *dir, int32_t li, const struct spec
         for (int64_t e = 0; e < n; e++) {
             uint64_t w = le64(buf + 8 * e);
             int32_t nf = (int32_t)(e / SF), sf = (int32_t)(e % SF);
-            if (s->simd < 64 && (w >> s->simd)) {
+            if (lane < 64 && (w >> lane)) {
                 free(buf);
-                return bnn_error(BNN_ERR_PARSE, "%s: entry %lld has bits set at or above SIMD=%d (corrupt file?)",
-                                 path, (long long)e, s->simd);
+                return bnn_error(BNN_ERR_PARSE, "%s: entry %lld has bits set at or above SIMD x WPI = %d (corrupt file?)",
+                                 path, (long long)e, lane);
             }
             int32_t r = nf * s->pe + pe;
-            for (int32_t i = 0; i < s->simd; i++)
-                L->weights[(size_t)r * L->mw + (size_t)sf * s->simd + i] = (uint8_t)((w >> i) & 1);
+            for (int32_t i = 0; i < s->simd; i++) {
+                uint32_t code = (uint32_t)(w >> (i * wb)) & ((1u << wb) - 1);
+                /* WPI > 1: ap_int<WPI>, two's complement, kept as an int8 */
+                int32_t v = wb == 1 ? (int32_t)code : (int32_t)(code ^ (1u << (wb - 1))) - (1 << (wb - 1));
+                L->weights[(size_t)r * L->mw + (size_t)sf * s->simd + i] = (uint8_t)(int8_t)v;
+            }
         }
         free(buf);
         if (L->act != BNN_ACT_THRESHOLD) continue;
         snprintf(path, sizeof path, "%s/%d-%d-thres.bin", dir, li, pe);
-        if ((st = read_words(path, NF, 0, &buf, &n))) return st;
-        for (int32_t nf = 0; nf < NF; nf++) L->thresholds[nf * s->pe + pe] = (int64_t)le64(buf + 8 * nf) + 1;
+        const int32_t nt = L->n_thr;
+        if ((st = read_words(path, (int64_t)NF * nt, 0, &buf, &n))) return st;
+        for (int32_t nf = 0; nf < NF; nf++)
+            for (int32_t t = 0; t < nt; t++) {
+                const int64_t v = (int64_t)le64(buf + 8 * ((size_t)nf * nt + t));
+                int64_t *row = L->thresholds + (size_t)(nf * s->pe + pe) * nt;
+                if (v == INT64_MAX) { /* T + 1 would not fit */
+                    free(buf);
+                    return bnn_error(BNN_ERR_PARSE, "%s: layer %d, TMEM entry %d: threshold %lld out of range", path, li,
+                                     nf, (long long)v);
+                }
+                if (t && v + 1 < row[t - 1]) {
+                    free(buf);
+                    return bnn_error(BNN_ERR_PARSE, "%s: layer %d, TMEM entry %d (row %d): thresholds %lld, %lld are not "
+                                                    "ascending", path, li, nf, nf * s->pe + pe, (long long)row[t - 1] - 1,
+                                     (long long)v);
+                }
+                row[t] = v + 1;
+            }
         free(buf);
     }
     if (L->act == BNN_ACT_THRESHOLD) {
         int64_t lo = INT64_MAX, hi = INT64_MIN;
-        for (int32_t r = 0; r < L->mh; r++) {
+        for (int32_t r = 0; r < L->mh * L->n_thr; r++) {
             lo = BNN_MIN(lo, L->thresholds[r]);
             hi = BNN_MAX(hi, L->thresholds[r]);
         }
@@ -121,11 +150,11 @@ static enum bnn_status read_layer(const char *dir, int32_t li, const struct spec
 /* PE and SIMD from a config.h beside the .bin files (bnnsim's export writes
  * one; BNN-PYNQ's own sits in hw/), else BNN-PYNQ's published folding. */
 static enum bnn_status read_folding(const char *dir, int32_t n_mat, const struct spec *sp, int32_t *pe, int32_t *simd,
-                                    int *found)
+                                    struct precision *prec, int *found)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/config.h", dir);
-    for (int32_t m = 0; m < n_mat; m++) pe[m] = sp[m].pe, simd[m] = sp[m].simd;
+    for (int32_t m = 0; m < n_mat; m++) pe[m] = sp[m].pe, simd[m] = sp[m].simd, prec[m] = (struct precision){1, 1};
     *found = 0;
     if (access(path, F_OK) == 0 && bnn__check_regular(path)) return bnn__last_status();
     FILE *f = fopen(path, "r");
@@ -140,9 +169,20 @@ static enum bnn_status read_folding(const char *dir, int32_t n_mat, const struct
         if (sscanf(line, " #define L%d_%31[A-Z_] %ld", &li, key, &v) != 3 || li < 0 || li >= n_mat) continue;
         if (!strcmp(key, "PE")) pe[li] = (int32_t)v, seen |= 1;
         if (!strcmp(key, "SIMD")) simd[li] = (int32_t)v, seen |= 2;
+        if (!strcmp(key, "WPI")) prec[li].wpi = (int32_t)v;
+        if (!strcmp(key, "API")) prec[li].api = (int32_t)v;
+        if ((!strcmp(key, "WPF") || !strcmp(key, "APF")) && v != 0) {
+            fclose(f);
+            return bnn_error(BNN_ERR_UNSUPPORTED, "%s: L%d_%s = %ld: fraction bits are not supported in BNN-PYNQ imports",
+                             path, li, key, v);
+        }
     }
     fclose(f);
     if (seen != 3) return bnn_error(BNN_ERR_PARSE, "%s: no L<i>_PE / L<i>_SIMD defines", path);
+    for (int32_t m = 0; m < n_mat; m++)
+        if (prec[m].wpi < 1 || prec[m].wpi > 8 || prec[m].api < 1 || (prec[m].api > 8 && m < n_mat - 1))
+            return bnn_error(BNN_ERR_UNSUPPORTED, "%s: layer %d: WPI=%d, API=%d; bnnsim takes 1..8 bits", path, m,
+                             prec[m].wpi, prec[m].api);
     for (int32_t m = 0; m < n_mat; m++)
         if (pe[m] < 1 || simd[m] < 1 || sp[m].mh % pe[m])
             return bnn_error(BNN_ERR_INVALID_ARG, "%s: L%d_PE=%d / L%d_SIMD=%d do not fold layer %d", path, m, pe[m], m,
@@ -183,7 +223,8 @@ enum bnn_status bnn_pynq_import(enum bnn_pynq_network which, const char *dir, st
 {
     *out_net = NULL;
     if (out_fold) *out_fold = NULL;
-    const int is_cnv = which == BNN_PYNQ_CNV_W1A1;
+    const int is_cnv = which == BNN_PYNQ_CNV_W1A1 || which == BNN_PYNQ_CNV_W1A2 || which == BNN_PYNQ_CNV_W2A2;
+    const int multibit = which >= BNN_PYNQ_CNV_W1A2;
     const struct spec *sp = is_cnv ? cnv : lfc;
     const int32_t n_mat = is_cnv ? 9 : 4;
     enum bnn_status st = BNN_ERR_NOMEM;
@@ -197,7 +238,7 @@ enum bnn_status bnn_pynq_import(enum bnn_pynq_network which, const char *dir, st
     snprintf(net->name, sizeof net->name, "%s", bnn__basename(dirn));
     char desc[512];
     snprintf(desc, sizeof desc, "BNN-PYNQ %s imported from %s (trained parameters, BSD-3-Clause, Xilinx)",
-             is_cnv ? "cnvW1A1" : "lfcW1A1", bnn__basename(dirn));
+             network_names[which], bnn__basename(dirn));
     if (!(net->description = bnn__strdup(desc))) goto fail;
     if ((st = read_classes(dirn, net))) goto fail;
 
@@ -218,8 +259,22 @@ enum bnn_status bnn_pynq_import(enum bnn_pynq_network which, const char *dir, st
     }
     struct bnn_shape shape = L->out;
     int32_t li = 1, pe_of[9], simd_of[9];
+    struct precision prec[9];
     int have_config;
-    if ((st = read_folding(dirn, n_mat, sp, pe_of, simd_of, &have_config))) goto fail;
+    if ((st = read_folding(dirn, n_mat, sp, pe_of, simd_of, prec, &have_config))) goto fail;
+    if (multibit && !have_config) {
+        st = bnn_error(BNN_ERR_IO, "%s/config.h: cannot open: the 2-bit networks take WPI and API from it (BNN-PYNQ's "
+                                   "bnn/src/network/%s/hw/config.h)", dirn, network_names[which]);
+        goto fail;
+    }
+    if (!multibit)
+        for (int32_t m = 0; m < n_mat; m++)
+            if (prec[m].wpi != 1 || (prec[m].api != 1 && !(is_cnv && m == n_mat - 1))) {
+                st = bnn_error(BNN_ERR_INVALID_ARG, "%s/config.h: layer %d has WPI=%d, API=%d, but %s is a W1A1 network "
+                                                    "(import it as its 2-bit variant)", dirn, m, prec[m].wpi, prec[m].api,
+                               network_names[which]);
+                goto fail;
+            }
     st = BNN_ERR_NOMEM;
     if (out_fold && !(fold = bnn__calloc(1, sizeof *fold))) goto fail;
     if (fold && !(fold->layers = bnn__calloc((size_t)n_mat, sizeof *fold->layers))) goto fail;
@@ -250,6 +305,16 @@ enum bnn_status bnn_pynq_import(enum bnn_pynq_network which, const char *dir, st
             shape = (struct bnn_shape){1, 1, s->mh};
         }
         if (is_cnv && m == 0) L->thr_frac = 8; /* Q1.7 inputs, thresholds in 1/256 */
+        L->w_bits = prec[m].wpi;
+        L->w_signed = L->w_bits > 1;
+        if (L->act == BNN_ACT_THRESHOLD) {
+            /* ThresholdsActivation<TMEM, PE, API, ..., ActVal -1>: API thresholds (one for API 1, ActVal 0) */
+            L->n_thr = prec[m].api;
+            L->act_bias = prec[m].api > 1 ? -1 : 0;
+        }
+        /* Recast<Binary> x Binary in the 2-bit sets: the +-1 dot product (XnorMul in W1A1) */
+        const int bits_in = m == 0 ? !is_cnv : prec[m - 1].api == 1;
+        if (multibit && bits_in && L->w_bits == 1) L->acc_kind = BNN_ACC_DOT;
         if (L->mw % s->simd) {
             st = bnn_error(BNN_ERR_INVALID_ARG, "%s/config.h: L%d_SIMD=%d does not divide MW=%d", dirn, m, s->simd, L->mw);
             goto fail;
