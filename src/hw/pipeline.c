@@ -48,11 +48,10 @@ static int32_t value_bits(const struct bnn_net *net, int32_t i, enum bnn_style s
         return L->out_type == BNN_VT_BITS ? 1 : L->input.bits;
     if (L->kind == BNN_LAYER_MAXPOOL) return value_bits(net, i - 1, style);
     if (L->kind == BNN_LAYER_LABELSELECT) return ubits(L->in.c - 1 > 0 ? L->in.c - 1 : 1);
-    if (L->act == BNN_ACT_THRESHOLD) return L->n_thr == 1 ? 1 : ubits(L->n_thr);
-    /* raw accumulator: popcount 0..MW, or a signed fixed-point sum */
-    int32_t b = L->in_type == BNN_VT_BITS ? ubits(L->mw)
-                                           : bnn__signed_bits(-((int64_t)L->mw << (net->layers[0].input.bits - 1)),
-                                                              (int64_t)L->mw << (net->layers[0].input.bits - 1));
+    /* thresholds: a bit, or the activation's values (BNN-PYNQ's A2: -1..1 in 2 bits) */
+    if (L->act == BNN_ACT_THRESHOLD) return L->out_type == BNN_VT_BITS ? 1 : bnn_value_bits(L->out_lo, L->out_hi);
+    /* raw accumulator: popcount 0..MW, or a signed sum as far as it reaches */
+    int32_t b = bnn_value_bits(L->out_lo, L->out_hi);
     if (style == BNN_STYLE_PAPER && b <= 16) b = 16; /* BNN-PYNQ's ap_uint<16> outputs */
     return b;
 }
@@ -62,7 +61,7 @@ static int32_t value_signed(const struct bnn_net *net, int32_t i)
     const struct bnn_layer *L = &net->layers[i];
     if (L->kind == BNN_LAYER_INPUT) return L->out_type == BNN_VT_INT && L->input.is_signed;
     if (L->kind == BNN_LAYER_MAXPOOL) return value_signed(net, i - 1);
-    if (L->kind == BNN_LAYER_CONV || L->kind == BNN_LAYER_FC) return L->act == BNN_ACT_RAW && L->in_type != BNN_VT_BITS;
+    if (L->kind == BNN_LAYER_CONV || L->kind == BNN_LAYER_FC) return L->out_type == BNN_VT_INT && L->out_lo < 0;
     return 0;
 }
 
