@@ -214,6 +214,83 @@ static void check_set(const char *netp, const char *foldp, enum bnn_style style,
     bnn_net_free(net);
 }
 
+/* The 2-bit sets: every stream of both pipeline styles decodes to the
+ * executor's values (2-bit lanes, signed activations, signed sums), and the
+ * memories hold WPI-bit lanes. */
+static void test_streams_multibit(void **state)
+{
+    (void)state;
+    const char *sh = test_shared_dir();
+    if (!sh) {
+        print_message("skipped: ../shared/bnn-pynq is absent (set BNNSIM_SHARED)\n");
+        skip();
+    }
+    static const struct { enum bnn_pynq_network w; const char *dir, *input; } nets[] = {
+        {BNN_PYNQ_CNV_W2A2, "cnvW2A2-cifar10", "cnvW1A1-cifar10/deer.bin"},
+        {BNN_PYNQ_CNV_W1A2, "cnvW1A2-cifar10", "cnvW1A1-cifar10/deer.bin"},
+        {BNN_PYNQ_LFC_W1A2, "lfcW1A2-mnist", "lfcW1A1-mnist/3.image-idx3-ubyte"},
+    };
+    for (int k = 0; k < 3; k++) {
+        char dir[4200], in[4200], jn[64], fn[64];
+        snprintf(dir, sizeof dir, "%s/bnn-pynq/%s", sh, nets[k].dir);
+        snprintf(in, sizeof in, "%s/bnn-pynq/%s", sh, nets[k].input);
+        struct bnn_net *net;
+        struct bnn_fold *fold;
+        ASSERT_OK(bnn_pynq_import(nets[k].w, dir, &net, &fold, NULL));
+        snprintf(jn, sizeof jn, "mb-%d.json", k);
+        snprintf(fn, sizeof fn, "mb-%d.fold.json", k);
+        char netp[4200], foldp[4200];
+        snprintf(netp, sizeof netp, "%s", test_path(jn));
+        snprintf(foldp, sizeof foldp, "%s", test_path(fn));
+        ASSERT_OK(bnn_net_save(net, netp));
+        ASSERT_OK(bnn_fold_save(fold, net, foldp));
+        char g[64];
+        snprintf(g, sizeof g, "g-mb-%d-finn", k);
+        check_set(netp, foldp, BNN_STYLE_FINN, in, g);
+        snprintf(g, sizeof g, "g-mb-%d-paper", k);
+        check_set(netp, foldp, BNN_STYLE_PAPER, in, g);
+        if (k == 0) { /* cnvW2A2 conv1: memblock.dat lanes of 2 bits, params.h FixedPointWeights */
+            struct bnn_hw_pipeline *p = build(net, fold, BNN_STYLE_FINN);
+            struct bnn_images imgs = {0};
+            ASSERT_OK(bnn_images_append_file(&imgs, in, 32, 32, 3));
+            const char *gd = test_path("g-mb-mem");
+            struct bnn_golden_options go = {1, "conv1", 1};
+            ASSERT_OK(bnn_golden_write(net, fold, p, imgs.pixels, imgs.n, &go, gd, NULL));
+            const struct bnn_layer *L = &net->layers[fold->layers[1].layer];
+            const int32_t PE = fold->layers[1].pe, SIMD = fold->layers[1].simd, NF = L->mh / PE, SF = L->mw / SIMD;
+            char path[4400];
+            size_t len;
+            snprintf(path, sizeof path, "%s/memories/conv1/memblock.dat", gd);
+            char *text = slurp(path, &len);
+            const int32_t digits = (PE * SIMD * 2 + 3) / 4;
+            assert_int_equal(len, (size_t)NF * SF * (digits + 1));
+            for (int32_t a = 0; a < NF * SF; a++)
+                for (int32_t lane = 0; lane < PE * SIMD; lane++) {
+                    const int32_t pe = lane / SIMD, s = lane % SIMD, r = (a / SF) * PE + pe, c = (a % SF) * SIMD + s;
+                    int v = hex_bit(text + (size_t)a * (digits + 1), digits, 2 * lane) |
+                            hex_bit(text + (size_t)a * (digits + 1), digits, 2 * lane + 1) << 1;
+                    if (v >= 2) v -= 4;
+                    if (v != bnn_layer_weight(L, (size_t)r * L->mw + c))
+                        fail_msg("memblock.dat line %d lane %d (row %d col %d): %d, weight %d", a, lane, r, c, v,
+                                 bnn_layer_weight(L, (size_t)r * L->mw + c));
+                }
+            free(text);
+            snprintf(path, sizeof path, "%s/memories/conv1/params.h", gd);
+            text = slurp(path, &len);
+            assert_non_null(strstr(text, "FixedPointWeights<16,ap_int<2>,16,144>"));
+            free(text);
+            snprintf(path, sizeof path, "%s/memories/conv1/thresh.h", gd);
+            text = slurp(path, &len);
+            assert_non_null(strstr(text, "ap_int<2>,-1,comp::less_equal"));
+            free(text);
+            bnn_images_free(&imgs);
+            bnn_hw_free(p);
+        }
+        bnn_net_free(net);
+        bnn_fold_free(fold);
+    }
+}
+
 static void test_streams_bundled(void **state)
 {
     (void)state;
@@ -489,6 +566,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_streams_bundled),
+        cmocka_unit_test(test_streams_multibit),
         cmocka_unit_test(test_memories),
         cmocka_unit_test(test_bnn_pynq_stage_checksums),
         cmocka_unit_test(test_bnn_pynq_round_trips),

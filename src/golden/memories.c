@@ -17,7 +17,7 @@
 int64_t bnn__thr_acc(const struct bnn_layer *L, int32_t r, int32_t i)
 {
     int64_t t = L->thresholds[(int64_t)r * L->n_thr + i];
-    int32_t d = L->thr_frac - L->in_frac;
+    int32_t d = L->thr_frac - L->acc_frac;
     if (d > 0) return -bnn__floordiv(-t, (int64_t)1 << d);
     return t * ((int64_t)1 << -d);
 }
@@ -25,16 +25,17 @@ int64_t bnn__thr_acc(const struct bnn_layer *L, int32_t r, int32_t i)
 static void hex_of(const struct bnn_layer *L, int32_t row0_pe, int32_t pe_count, int32_t simd, int64_t nf_sf_row,
                    int32_t sf, char *buf)
 {
-    /* bits: lane (p*simd + s) = weight[row nf*PE + p][sf*simd + s] */
-    int32_t nbits = pe_count * simd, ndig = (nbits + 3) / 4;
+    /* lane (p*simd + s), w_bits wide (two's complement) = weight[row nf*PE + p][sf*simd + s] */
+    const int32_t wb = L->w_bits;
+    int32_t nbits = pe_count * simd * wb, ndig = (nbits + 3) / 4;
     for (int32_t d = 0; d < ndig; d++) {
         int v = 0;
         for (int32_t b = 0; b < 4; b++) {
             int32_t bit = d * 4 + b;
             if (bit >= nbits) break;
-            int32_t p = bit / simd, s = bit % simd;
+            int32_t lane = bit / wb, p = lane / simd, s = lane % simd;
             int64_t r = nf_sf_row + row0_pe + p;
-            if (L->weights[r * L->mw + (int64_t)sf * simd + s]) v |= 1 << b;
+            if ((L->weights[r * L->mw + (int64_t)sf * simd + s] >> (bit % wb)) & 1) v |= 1 << b;
         }
         buf[ndig - 1 - d] = "0123456789abcdef"[v];
     }
@@ -50,22 +51,29 @@ enum bnn_status bnn__write_layer_memories(const struct bnn_net *net, const struc
     char path[4200];
     enum bnn_status st;
     /* params.h: const BinaryWeights<SIMD,PE,WMEM> weights = {{{PE0 words}, {PE1 words}, ...}}; */
-    size_t cap = 1024 + (size_t)PE * WMEM * (24 + (size_t)(SIMD + 3) / 4) + (size_t)WMEM * ((size_t)PE * SIMD / 4 + 4), len = 0;
-    char *t = malloc(cap), *hx = malloc((size_t)PE * SIMD / 4 + 8);
+    const int32_t wb = L->w_bits, lane_bits = SIMD * wb;
+    size_t cap = 1024 + (size_t)PE * WMEM * (24 + (size_t)(lane_bits + 3) / 4) + (size_t)WMEM * ((size_t)PE * lane_bits / 4 + 4),
+           len = 0;
+    char *t = malloc(cap), *hx = malloc((size_t)PE * lane_bits / 4 + 8);
     if (!t || !hx) {
         free(t);
         free(hx);
         return bnn_error(BNN_ERR_NOMEM, "out of memory");
     }
 #define OUT(...) len += (size_t)snprintf(t + len, cap - len, __VA_ARGS__)
-    OUT("// %s (MVAU_hls_%d): %d x %d binary weights, PE=%d SIMD=%d WMEM=%lld; lane 0 of each word at bit 0.\n"
-        "const BinaryWeights<%d,%d,%lld> weights = \n{{\n", L->name, j, L->mh, L->mw, PE, SIMD, (long long)WMEM, SIMD, PE,
-        (long long)WMEM);
+    if (wb == 1)
+        OUT("// %s (MVAU_hls_%d): %d x %d binary weights, PE=%d SIMD=%d WMEM=%lld; lane 0 of each word at bit 0.\n"
+            "const BinaryWeights<%d,%d,%lld> weights = \n{{\n", L->name, j, L->mh, L->mw, PE, SIMD, (long long)WMEM, SIMD,
+            PE, (long long)WMEM);
+    else
+        OUT("// %s (MVAU_hls_%d): %d x %d %d-bit weights, PE=%d SIMD=%d WMEM=%lld; lane 0 of each word at bits 0..%d.\n"
+            "const FixedPointWeights<%d,ap_%sint<%d>,%d,%lld> weights = \n{{\n", L->name, j, L->mh, L->mw, wb, PE, SIMD,
+            (long long)WMEM, wb - 1, SIMD, L->w_signed ? "" : "u", wb, PE, (long long)WMEM);
     for (int32_t pe = 0; pe < PE; pe++) {
         OUT("{");
         for (int64_t a = 0; a < WMEM; a++) {
             hex_of(L, pe, 1, SIMD, (a / SF) * PE, (int32_t)(a % SF), hx);
-            OUT("%sap_uint<%d>(\"0x%s\", 16)", a ? "," : "", (SIMD + 3) / 4 * 4, hx);
+            OUT("%sap_uint<%d>(\"0x%s\", 16)", a ? "," : "", (lane_bits + 3) / 4 * 4, hx);
         }
         OUT("}%s\n", pe + 1 < PE ? "," : "");
     }
@@ -90,11 +98,11 @@ enum bnn_status bnn__write_layer_memories(const struct bnn_net *net, const struc
                 lo = BNN_MIN(lo, v);
                 hi = BNN_MAX(hi, v);
             }
-        int32_t tb = bnn__signed_bits(lo, hi), ob = 1;
-        while ((1 << ob) - 1 < L->n_thr) ob++;
+        int32_t tb = bnn__signed_bits(lo, hi);
+        const int32_t ob = L->out_type == BNN_VT_BITS ? 1 : bnn_value_bits(L->out_lo, L->out_hi);
         OUT("// %s (MVAU_hls_%d): thresholds in the accumulator's integer domain, TMEM=%d per PE, row nf*PE + pe.\n"
-            "static ThresholdsActivation<%d,%d,%d,ap_int<%d>,ap_uint<%d>,0,comp::less_equal<ap_int<%d>, ap_int<%d>>> "
-            "threshs = \n{{\n", L->name, j, NF, NF, PE, L->n_thr, tb, ob, tb, tb);
+            "static ThresholdsActivation<%d,%d,%d,ap_int<%d>,ap_%sint<%d>,%d,comp::less_equal<ap_int<%d>, ap_int<%d>>> "
+            "threshs = \n{{\n", L->name, j, NF, NF, PE, L->n_thr, tb, L->out_lo < 0 ? "" : "u", ob, L->act_bias, tb, tb);
         for (int32_t pe = 0; pe < PE; pe++) {
             OUT("{");
             for (int32_t nf = 0; nf < NF; nf++) {
