@@ -337,6 +337,57 @@ static void test_multibit_self_test(void **state)
     }
 }
 
+/* The 2-bit nets in both pipeline styles with their config.h folding: the
+ * cycle model names cnvW2A2's slowest layer, L3 (conv3) at 115,200 cycles. */
+static void test_multibit_pipelines(void **state)
+{
+    (void)state;
+    if (!shared) { skip(); return; }
+    static const struct { enum bnn_pynq_network w; const char *dir, *slow; int64_t cycles; } nets[] = {
+        {BNN_PYNQ_CNV_W2A2, "cnvW2A2-cifar10", "conv3", 115200},
+        {BNN_PYNQ_CNV_W1A2, "cnvW1A2-cifar10", NULL, 0},
+        {BNN_PYNQ_LFC_W1A2, "lfcW1A2-mnist", NULL, 0},
+    };
+    for (int k = 0; k < 3; k++) {
+        struct bnn_net *net;
+        struct bnn_fold *fold;
+        load_pynq(nets[k].w, nets[k].dir, &net, &fold);
+        for (int style = 0; style < 2; style++) {
+            struct bnn_hw_options o;
+            bnn_hw_options_default(&o);
+            o.style = style ? BNN_STYLE_PAPER : BNN_STYLE_FINN;
+            if (style) o.swg = BNN_SWG_2017;
+            struct bnn_hw_pipeline *p;
+            ASSERT_OK(bnn_hw_build(net, fold, &o, nets[k].dir, &p));
+            struct bnn_sim_options so = {.frames = 8};
+            struct bnn_sim_result *r;
+            ASSERT_OK(bnn_hw_simulate(p, &so, &r));
+            const struct bnn_hw_node *b = &p->nodes[r->bottleneck];
+            if (nets[k].slow) {
+                if (b->layer < 0 || strcmp(net->layers[b->layer].name, nets[k].slow) || b->exp_cycles != nets[k].cycles)
+                    fail_msg("%s (%s style): bottleneck %s (layer %s, %lld cycles), expected %s at %lld", nets[k].dir,
+                             style ? "paper" : "finn", b->name, b->layer >= 0 ? net->layers[b->layer].name : "-",
+                             (long long)b->exp_cycles, nets[k].slow, (long long)nets[k].cycles);
+            }
+            /* 2-bit lanes: an MVAU's input stream is SIMD x the producer's value bits */
+            for (int32_t i = 0; i < p->n_nodes; i++) {
+                const struct bnn_hw_node *n = &p->nodes[i];
+                if (n->kind != BNN_HW_MVAU) continue;
+                const struct bnn_layer *L = &net->layers[n->layer];
+                const int32_t bits = L->in_type == BNN_VT_BITS ? 1 : bnn_value_bits(L->in_lo, L->in_hi);
+                if (n->in_width != n->simd * bits)
+                    fail_msg("%s: %s takes %d bits, expected SIMD %d x %d", nets[k].dir, n->name, n->in_width, n->simd, bits);
+            }
+            printf("  %s, %s style: %.0f FPS, bottleneck %s (%lld cycles)\n", nets[k].dir, style ? "paper" : "finn",
+                   r->throughput_fps, b->name, (long long)b->exp_cycles);
+            bnn_sim_result_free(r);
+            bnn_hw_free(p);
+        }
+        bnn_net_free(net);
+        bnn_fold_free(fold);
+    }
+}
+
 /* Bad 2-bit files: each a clear error naming the file and the layer. */
 static void test_multibit_bad_files(void **state)
 {
@@ -388,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_other_inputs_agree),
         cmocka_unit_test(test_multibit_self_test),
         cmocka_unit_test(test_multibit_bad_files),
+        cmocka_unit_test(test_multibit_pipelines),
     };
     return cmocka_run_group_tests_name("bnn-pynq", tests, NULL, NULL);
 }

@@ -124,6 +124,57 @@ static void test_paper_luts(void **state)
     }
 }
 
+/* BNN-PYNQ's five PYNQ-Z1 overlays (their published utilisation, data/finn-builds/bnn-pynq-pynq-z1.json)
+ * against the paper-style model of the imported networks with their config.h folding. The published
+ * figures are whole designs (DMA and AXI glue included), so this is a sanity band, not a fit: LUT
+ * within 45 %, BRAM within 25 %, and the 2-bit designs above their W1A1 siblings as published. */
+static void test_bnn_pynq_published(void **state)
+{
+    (void)state;
+    const char *sh = test_shared_dir();
+    if (!sh) {
+        print_message("skipped: ../shared/bnn-pynq is absent (set BNNSIM_SHARED)\n");
+        skip();
+    }
+    json_error_t je;
+    json_t *doc = json_load_file("data/finn-builds/bnn-pynq-pynq-z1.json", 0, &je);
+    if (!doc) fail_msg("bnn-pynq-pynq-z1.json: %s", je.text);
+    static const struct { enum bnn_pynq_network w; const char *name, *dir; } d[5] = {
+        {BNN_PYNQ_CNV_W1A1, "cnvW1A1", "cnvW1A1-cifar10"}, {BNN_PYNQ_CNV_W1A2, "cnvW1A2", "cnvW1A2-cifar10"},
+        {BNN_PYNQ_CNV_W2A2, "cnvW2A2", "cnvW2A2-cifar10"}, {BNN_PYNQ_LFC_W1A1, "lfcW1A1", "lfcW1A1-mnist"},
+        {BNN_PYNQ_LFC_W1A2, "lfcW1A2", "lfcW1A2-mnist"}};
+    double lut[5];
+    for (int i = 0; i < 5; i++) {
+        char dir[4200];
+        snprintf(dir, sizeof dir, "%s/bnn-pynq/%s", sh, d[i].dir);
+        struct bnn_net *net = NULL;
+        struct bnn_fold *fold = NULL;
+        ASSERT_OK(bnn_pynq_import(d[i].w, dir, &net, &fold, NULL));
+        struct bnn_hw_options o;
+        bnn_hw_options_default(&o);
+        o.style = BNN_STYLE_PAPER;
+        o.swg = BNN_SWG_2017;
+        struct bnn_hw_pipeline *p = NULL;
+        ASSERT_OK(bnn_hw_build(net, fold, &o, "res", &p));
+        struct bnn_resource_report *r = NULL;
+        ASSERT_OK(bnn_hw_resources(p, net, fold, &r));
+        json_t *pub = json_object_get(json_object_get(doc, "designs"), d[i].name);
+        const double pl = json_number_value(json_object_get(pub, "LUT")), pb = json_number_value(json_object_get(pub, "BRAM_18K"));
+        const double el = r->total.lut / pl - 1, eb = r->total.bram18 / pb - 1;
+        printf("  %-8s LUT %7.0f (published %6.0f, %+5.1f%%)  BRAM_18K %5.0f (published %4.0f, %+5.1f%%)\n", d[i].name,
+               r->total.lut, pl, 100 * el, r->total.bram18, pb, 100 * eb);
+        if (fabs(el) > 0.45) fail_msg("%s: LUT %.0f vs published %.0f", d[i].name, r->total.lut, pl);
+        if (fabs(eb) > 0.25) fail_msg("%s: BRAM_18K %.0f vs published %.0f", d[i].name, r->total.bram18, pb);
+        lut[i] = r->total.lut;
+        bnn_resource_report_free(r);
+        bnn_hw_free(p);
+        bnn_fold_free(fold);
+        bnn_net_free(net);
+    }
+    if (!(lut[1] > lut[0] && lut[4] > lut[3])) fail_msg("2-bit activations should cost more LUTs than W1A1");
+    json_decref(doc);
+}
+
 /* The one FINN-built design with a per-node report (data/finn-builds): the
  * FINN-style model against it. Goals: total LUT within 10 %, each MVAU within
  * 15 %, the BRAM of every node that has any exact; FF printed beside. */
@@ -197,6 +248,7 @@ int main(void)
         cmocka_unit_test(test_devices_and_fit),
         cmocka_unit_test(test_paper_luts),
         cmocka_unit_test(test_finn_built_tfc),
+        cmocka_unit_test(test_bnn_pynq_published),
     };
     return cmocka_run_group_tests_name("resources", tests, NULL, NULL);
 }

@@ -130,10 +130,17 @@ static void mvau(struct ctx *c, int32_t i, const struct bnn_hw_pipeline *p, cons
     const struct bnn_hw_node *n = &p->nodes[i];
     const struct bnn_layer *L = &net->layers[n->layer];
     const int paper = p->opt.style == BNN_STYLE_PAPER;
-    const int32_t P = n->pe, Q = n->simd, W = 1, A = L->in_type == BNN_VT_BITS ? 1 : net->layers[0].input.bits;
+    /* W weight bits, A input bits (of the values the producer gives), as FINN's MVAU reads them */
+    const int32_t P = n->pe, Q = n->simd, W = L->w_bits,
+                  A = L->in_type == BNN_VT_BITS ? 1 : bnn_value_bits(L->in_lo, L->in_hi);
+    /* multi-level activations from another layer (not the input's fixed point, through pools) */
+    int32_t src = n->layer - 1;
+    while (src > 0 && net->layers[src].kind == BNN_LAYER_MAXPOOL) src--;
+    const int in_signed = L->in_type == BNN_VT_INT && L->in_lo < 0,
+              mb = W > 1 || (L->in_type == BNN_VT_INT && net->layers[src].kind != BNN_LAYER_INPUT);
     const int64_t wmem = (int64_t)n->mh * n->mw / ((int64_t)P * Q), tmem = n->mh / P;
     /* FINN MVAU_hls lut_estimation (FINN-R constants c0 = 300, c1 = 1.1) */
-    double alpha = log2((double)n->mw) + W + A - 1 - (A > 1);
+    double alpha = log2((double)n->mw) + W + A - 1 - in_signed;
     int32_t acc_bits = (int32_t)ceil(alpha + log2(1 + pow(2, -alpha)) + 1);
     double mult = !strcmp(setting(f, n, "resType", "MVAU_hls", "lut"), "dsp") ? 0 : Q * (2 * ceil((W + A) / 6.0) - 1) * (W + A);
     double adder = (W + A) * (2.0 * Q - 1), thr = 0, comp = 0;
@@ -142,7 +149,12 @@ static void mvau(struct ctx *c, int32_t i, const struct bnn_hw_pipeline *p, cons
     const char *rs = setting(f, n, "ram_style", "MVAU_hls", "auto");
     const int decoupled = !strcmp(mm, "internal_decoupled");
     const int32_t sf = n->mw / Q;
-    if (paper && A == 1)
+    if (mb && mult != 0)
+        /* multi-bit (FINN-R): per lane a W x A multiplier (FINN's mult_luts) into
+         * a (W+A)-wide adder tree, the accumulator, and a comparator per threshold */
+        a->lut += 300 + 1.1 * P * (Q * (2 * ceil((W + A) / 6.0) - 1) * (W + A) + adder + acc_bits + comp) +
+                  (paper ? 0 : 2.0 * P * Q * W * decoupled);
+    else if (paper && A == 1)
         /* the paper's cost model (FPGA'17 sec. 4): a 128-bit popcount-accumulate
          * costs 376 LUTs, a threshold compare 6 */
         a->lut += 300 + P * (376.0 / 128.0 * Q + acc_bits + (L->act == BNN_ACT_THRESHOLD ? 6.0 * L->n_thr : 0));

@@ -554,6 +554,18 @@ done:
 enum bnn_status bnn_onnx_export(const struct bnn_net *net, const struct bnn_fold *fold, enum bnn_onnx_form form,
                                 const char *path)
 {
+    for (int32_t i = 1; i < net->n_layers; i++) { /* what the writer speaks: binary weights and W1A1 activations */
+        const struct bnn_layer *L = &net->layers[i];
+        if (L->kind != BNN_LAYER_CONV && L->kind != BNN_LAYER_FC) continue;
+        const char *why = L->w_bits > 1 ? "integer weights"
+                          : L->acc_kind == BNN_ACC_DOT ? "the +-1 dot accumulator"
+                          : L->act_bias ? "an activation bias"
+                          : L->in_type == BNN_VT_INT && net->layers[i - 1].kind != BNN_LAYER_INPUT ? "multi-level inputs"
+                                                                                                    : NULL;
+        if (why)
+            return bnn_error(BNN_ERR_UNSUPPORTED, "%s: layer '%s' has %s: ONNX export of multi-bit layers is not written "
+                                                  "yet (bnnsim's JSON and BNN-PYNQ's files carry them)", path, L->name, why);
+    }
     struct ex *e = bnn__calloc(1, sizeof *e);
     if (!e) return BNN_ERR_NOMEM;
     e->net = net;
