@@ -81,7 +81,10 @@ static void first_layer(const struct bnn_kernels *K)
     for (int j = 0; j < N; j++) w[j] = ((s = s * 6364136223846793005ull + 1442695040888963407ull) >> 11) & ((1ull << KC) - 1);
     int8_t *w8 = calloc(K->u8_pack_bytes(N, KC) + 64, 1);
     uint64_t *wx = calloc(K->xnor_pack_words(N, 1) + 1, 8);
-    K->u8_pack(N, KC, w, 1, w8);
+    int8_t wpm[N * KC];
+    for (int j = 0; j < N; j++)
+        for (int c = 0; c < KC; c++) wpm[j * KC + c] = (w[j] >> c) & 1 ? 1 : -1;
+    K->u8_pack(N, KC, wpm, KC, w8);
     K->xnor_pack(N, 1, w, 1, wx);
     int32_t *acc = calloc(M * N, 4), *agree = calloc(8 * M * N, 4), *acc2 = calloc(M * N, 4);
     double best_u8 = 1e9, best_planes = 1e9, best_xnor = 1e9, best_sum = 1e9;

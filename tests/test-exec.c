@@ -230,9 +230,27 @@ static void test_kernels_vs_naive(void **state)
                             dot[i * n + j] += wb ? x[i * mw + c] : -x[i * mw + c];
                             udot[i * n + j] += wb ? x8[i * ldb + c] : -x8[i * ldb + c];
                         }
-                int8_t *w8 = calloc(K->u8_pack_bytes(n, mw) + 64, 1);
-                K->u8_pack(n, mw, w, kw, w8);
+                int8_t *w8 = calloc(K->u8_pack_bytes(n, mw) + 64, 1), *wpm = calloc((size_t)n * mw + 1, 1);
+                for (int32_t j = 0; j < n; j++)
+                    for (int32_t c = 0; c < mw; c++) wpm[j * mw + c] = (w[j * kw + c / 64] >> (c % 64)) & 1 ? 1 : -1;
+                K->u8_pack(n, mw, wpm, mw, w8);
                 K->u8_gemm(m, n, mw, x8, ldb, w8, &(struct bnn_gemm_out){.acc = acc = calloc((size_t)m * n, 4), .ldc = (size_t)n});
+                { /* integer weights through the byte kernel: |w| <= 64 keeps AVX2's int16 pair sums exact */
+                    int8_t *wv = calloc((size_t)n * mw + 1, 1), *wvp = calloc(K->u8_pack_bytes(n, mw) + 64, 1);
+                    int32_t *vd = calloc((size_t)m * n, 4), *va = calloc((size_t)m * n, 4);
+                    for (int32_t k2 = 0; k2 < n * mw; k2++) wv[k2] = (int8_t)rint_(-64, 63);
+                    for (int32_t i = 0; i < m; i++)
+                        for (int32_t j = 0; j < n; j++)
+                            for (int32_t c = 0; c < mw; c++) vd[i * n + j] += x8[i * ldb + c] * wv[j * mw + c];
+                    K->u8_pack(n, mw, wv, mw, wvp);
+                    K->u8_gemm(m, n, mw, x8, ldb, wvp, &(struct bnn_gemm_out){.acc = va, .ldc = (size_t)n});
+                    for (int32_t k2 = 0; k2 < m * n; k2++)
+                        if (va[k2] != vd[k2])
+                            fail_msg("%s u8_gemm, integer weights, m=%d n=%d k=%d: element (%d,%d) = %d, naive %d", K->isa, m,
+                                     n, mw, k2 / n, k2 % n, va[k2], vd[k2]);
+                    free(wv), free(wvp), free(vd), free(va);
+                }
+                free(wpm);
                 int32_t *acc2 = calloc((size_t)m * n, 4), *acc3 = calloc((size_t)m * n, 4);
                 K->fixed_gemm(m, n, mw, x, mw, w, kw, acc2, n);
                 /* int_gemm: the same products with the weights as int8 +-1, then as wider integers */

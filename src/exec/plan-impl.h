@@ -16,7 +16,7 @@ enum bnn_path {
 /* Layout of the input layer's map in a workspace. */
 enum bnn_form {
     BNN_FORM_WORDS = 0, /* the usual: int32 codes, or ceil(C/64) words per pixel */
-    BNN_FORM_U8,        /* bytes: code + the consumer's u8_off */
+    BNN_FORM_U8,        /* bytes: value + out_off (the consumer's u8_off) */
     BNN_FORM_FLAT,      /* one channel of bits packed flat, in_pad filled: the FC consumer's row */
 };
 
@@ -33,6 +33,7 @@ struct bnn_plan_layer {
     int32_t wpp;         /* words per output pixel (BITS outputs) */
     int32_t shift_t, shift_a; /* threshold compare: T << shift_t <= acc << shift_a */
     int32_t *thr_acc;    /* REF, one threshold per row: the same rule as acc >= thr_acc[r] */
+    int32_t *thr_m;      /* REF, n_thr > 1: mh x n_thr, value = act_bias + #{t : acc >= thr_m[r][t]} */
     /* XNOR without im2col: rows read from the input map (FC: one per image;
      * conv: row_off per output pixel, runs of seg words seg_gap apart). */
     int32_t direct;
@@ -43,7 +44,8 @@ struct bnn_plan_layer {
      * thr_acc + u8_corr. Rows of u8_lda bytes. */
     int32_t u8_off, *u8_corr, *thr_u8;
     size_t u8_lda;
-    int32_t form;        /* INPUT: enum bnn_form */
+    int32_t form;        /* enum bnn_form of the output map (INPUT, and integer maps a byte consumer reads) */
+    int32_t out_off;     /* BNN_FORM_U8: added to each value */
     int32_t *qlut;       /* INPUT: bnn__quantize_pixel for each of the 256 pixel values */
     uint8_t *qlut8;      /* INPUT, BNN_FORM_U8: qlut + u8_off */
     size_t img_bytes;    /* one image's output in a workspace (images of a group follow each other) */

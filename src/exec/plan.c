@@ -58,6 +58,7 @@ void bnn_plan_free(struct bnn_plan *p)
         free(p->pl[i].wfloat);
         free(p->pl[i].wint);
         free(p->pl[i].thr_acc);
+        free(p->pl[i].thr_m);
         free(p->pl[i].wxnor);
         free(p->pl[i].qlut);
         free(p->pl[i].qlut8);
@@ -109,6 +110,15 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
             for (int32_t r = 0; r < L->mh; r++)
                 for (int32_t c = 0; c < L->mw; c++)
                     if (L->weights[(size_t)r * L->mw + c]) bnn__set_bit(q->wpacked + (size_t)r * q->kw, c, 1);
+            if (L->act == BNN_ACT_THRESHOLD && L->n_thr > 1) {
+                /* every threshold as the smallest passing acc: a count of int compares per value */
+                if (!(q->thr_m = bnn__calloc((size_t)L->mh * L->n_thr, sizeof *q->thr_m))) goto fail;
+                for (size_t k = 0; k < (size_t)L->mh * L->n_thr; k++) {
+                    __int128 t = (__int128)L->thresholds[k] * ((__int128)1 << q->shift_t), d = (__int128)1 << q->shift_a;
+                    __int128 c = t >= 0 ? (t + d - 1) / d : -((-t) / d);
+                    q->thr_m[k] = c > INT32_MAX ? INT32_MAX : c < -INT32_MAX ? -INT32_MAX : (int32_t)c;
+                }
+            }
             if (L->act == BNN_ACT_THRESHOLD && L->n_thr == 1) {
                 /* the smallest acc that passes T << st <= acc << sa, clamped: |acc| stays far below 2^31 */
                 if (!(q->thr_acc = bnn__calloc((size_t)L->mh, sizeof *q->thr_acc))) goto fail;
@@ -121,9 +131,15 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
                 }
             }
             const struct bnn_layer *P = &net->layers[i - 1];
-            const int32_t u8_off = P->kind == BNN_LAYER_INPUT && P->input.is_signed ? 128 : 0;
             size_t per_px;
-            if (L->w_bits > 1) { /* integer weights: bits become +-1, integers stay */
+            /* integer maps of at most 256 values (shifted by -in_lo to bytes) against int8 weights: the
+             * byte kernels (VNNI), when AVX2's int16 pair sums stay exact too */
+            const int64_t wmax = L->w_bits == 1 ? 1 : L->w_signed ? (int64_t)1 << (L->w_bits - 1) : ((int64_t)1 << L->w_bits) - 1;
+            const int32_t boff = -L->in_lo;
+            const int bytes_in = L->in_type == BNN_VT_INT && (int64_t)L->in_hi - L->in_lo <= 255 && wmax <= 128 &&
+                                 2 * ((int64_t)L->in_hi - L->in_lo) * wmax <= 32767 &&
+                                 (L->kind == BNN_LAYER_FC || L->pad == 0 || (L->pad_value + boff >= 0 && L->pad_value + boff < 256));
+            if (L->w_bits > 1 && !bytes_in) { /* integer weights: bits become +-1, integers stay */
                 q->path = BNN_PATH_IW;
                 if (!(q->wint = bnn__calloc((size_t)L->mh * L->mw + 64, 1))) goto fail;
                 for (size_t k = 0; k < (size_t)L->mh * L->mw; k++) q->wint[k] = (int8_t)bnn_layer_weight(L, k);
@@ -149,20 +165,21 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
                             q->row_off[oy * L->out.w + ox] = (oy * L->stride * L->in.w + ox * L->stride) * in_wpp;
                 }
                 per_px = q->direct ? 0 : (size_t)q->kw * 8;
-            } else if (P->kind == BNN_LAYER_INPUT && P->input.bits <= 8 &&
-                       (L->kind == BNN_LAYER_FC || L->pad == 0 ||
-                        (L->pad_value + u8_off >= 0 && L->pad_value + u8_off < 256))) {
-                /* codes of 8 bits or fewer, shifted to unsigned bytes for the byte kernels */
+            } else if (bytes_in) {
                 q->path = BNN_PATH_U8;
-                q->u8_off = u8_off;
+                q->u8_off = boff;
                 q->u8_lda = bnn_u8_row_bytes(L->mw);
                 if (!(q->wu8 = bnn__calloc(p->kern->u8_pack_bytes(L->mh, L->mw) + 64, 1)) ||
                     !(q->u8_corr = bnn__calloc((size_t)L->mh, sizeof *q->u8_corr)))
                     goto fail;
-                p->kern->u8_pack(L->mh, L->mw, q->wpacked, (size_t)q->kw, q->wu8);
+                int8_t *wv = bnn__calloc((size_t)L->mh * L->mw + 1, 1);
+                if (!wv) goto fail;
+                for (size_t k = 0; k < (size_t)L->mh * L->mw; k++) wv[k] = (int8_t)bnn_layer_weight(L, k);
+                p->kern->u8_pack(L->mh, L->mw, wv, (size_t)L->mw, q->wu8);
+                free(wv);
                 for (int32_t r = 0; r < L->mh; r++) {
                     int32_t sum = 0;
-                    for (int32_t c = 0; c < L->mw; c++) sum += L->weights[(size_t)r * L->mw + c] ? 1 : -1;
+                    for (int32_t c = 0; c < L->mw; c++) sum += bnn_layer_weight(L, (size_t)r * L->mw + c);
                     q->u8_corr[r] = q->u8_off * sum;
                 }
                 if (q->thr_acc) {
@@ -172,10 +189,18 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
                         q->thr_u8[r] = t > INT32_MAX ? INT32_MAX : t < -INT32_MAX ? -INT32_MAX : (int32_t)t;
                     }
                 }
-                struct bnn_plan_layer *qi = &p->pl[i - 1];
-                qi->form = BNN_FORM_U8;
-                if (!(qi->qlut8 = bnn__calloc(256, 1))) goto fail;
-                for (int v = 0; v < 256; v++) qi->qlut8[v] = (uint8_t)(qi->qlut[v] + q->u8_off);
+                /* the producer (through pools) writes value + u8_off as bytes */
+                for (int32_t k = i - 1; k >= 0; k--) {
+                    struct bnn_plan_layer *qk = &p->pl[k];
+                    qk->form = BNN_FORM_U8;
+                    qk->out_off = q->u8_off;
+                    if (net->layers[k].kind == BNN_LAYER_MAXPOOL) continue;
+                    if (net->layers[k].kind == BNN_LAYER_INPUT) {
+                        if (!(qk->qlut8 = bnn__calloc(256, 1))) goto fail;
+                        for (int v = 0; v < 256; v++) qk->qlut8[v] = (uint8_t)(qk->qlut[v] + q->u8_off);
+                    }
+                    break;
+                }
                 per_px = q->u8_lda;
             } else {
                 q->path = BNN_PATH_INT;
@@ -344,7 +369,7 @@ enum bnn_status bnn_plan_layer_output(const struct bnn_plan *p, int32_t layer, i
         return BNN_OK;
     }
     if (p->pl[layer].form == BNN_FORM_U8) {
-        for (size_t k = 0; k < px * (size_t)L->out.c; k++) values[k] = ((const uint8_t *)buf)[k] - p->pl[layer + 1].u8_off;
+        for (size_t k = 0; k < px * (size_t)L->out.c; k++) values[k] = ((const uint8_t *)buf)[k] - p->pl[layer].out_off;
         return BNN_OK;
     }
     for (size_t i = 0; i < px; i++)

@@ -163,7 +163,7 @@ static void matrix_rows(const struct bnn_plan *p, int32_t li, struct bnn_ws *ws,
     const struct bnn_plan_layer *q = &p->pl[li], *qi = &p->pl[li - 1];
     const int32_t fc = L->kind == BNN_LAYER_FC, m = r1 - r0, bits_out = L->out_type == BNN_VT_BITS;
     const char *in = (const char *)ws->out[li - 1] + (fc ? (size_t)r0 : (size_t)b) * qi->img_bytes;
-    const size_t row_bytes = bits_out ? (size_t)q->wpp * 8 : (size_t)L->mh * 4;
+    const size_t row_bytes = bits_out ? (size_t)q->wpp * 8 : q->form == BNN_FORM_U8 ? (size_t)L->mh : (size_t)L->mh * 4;
     char *out = (char *)ws->out[li] + (fc ? (size_t)r0 * q->img_bytes : (size_t)b * q->img_bytes + (size_t)r0 * row_bytes);
     const int32_t *thr = q->path == BNN_PATH_U8 ? q->thr_u8 : q->thr_acc;
     const int fused = bits_out && thr && (q->path == BNN_PATH_XNOR || q->path == BNN_PATH_U8);
@@ -231,10 +231,20 @@ static void matrix_rows(const struct bnn_plan *p, int32_t li, struct bnn_ws *ws,
                 if (bnn__threshold_count(L->thresholds + r, 1, acc[(size_t)i * L->mh + r], q->shift_t, q->shift_a))
                     bnn__set_bit(ob + (size_t)i * q->wpp, r, 1);
     } else {
-        int32_t *oi = (int32_t *)out;
-        for (size_t k = 0; k < (size_t)m * L->mh; k++)
-            oi[k] = L->act_bias +
-                    bnn__threshold_count(L->thresholds + (k % L->mh) * L->n_thr, L->n_thr, acc[k], q->shift_t, q->shift_a);
+        const int32_t nt = L->n_thr, base = L->act_bias + (q->form == BNN_FORM_U8 ? q->out_off : 0);
+        for (int32_t i = 0; i < m; i++)
+            for (int32_t r = 0; r < L->mh; r++) {
+                const size_t k = (size_t)i * L->mh + r;
+                int32_t v = base;
+                if (q->thr_m) {
+                    const int32_t *t = q->thr_m + (size_t)r * nt, a = acc[k];
+                    for (int32_t j = 0; j < nt; j++) v += a >= t[j];
+                } else {
+                    v += bnn__threshold_count(L->thresholds + (size_t)r * nt, nt, acc[k], q->shift_t, q->shift_a);
+                }
+                if (q->form == BNN_FORM_U8) ((uint8_t *)out)[k] = (uint8_t)v; /* for a byte consumer: value + out_off */
+                else ((int32_t *)out)[k] = v;
+            }
     }
 }
 
@@ -295,6 +305,22 @@ static void run_maxpool(const struct bnn_layer *L, int32_t wpp, const uint64_t *
         }
 }
 
+/* Max-pool on byte maps (value + offset: the max is the same). */
+static void run_maxpool_u8(const struct bnn_layer *L, const uint8_t *in, uint8_t *out)
+{
+    const int32_t C = L->in.c;
+    for (int32_t oy = 0; oy < L->out.h; oy++)
+        for (int32_t ox = 0; ox < L->out.w; ox++) {
+            uint8_t *o = out + ((size_t)oy * L->out.w + ox) * C;
+            memset(o, 0, (size_t)C);
+            for (int32_t ky = 0; ky < L->kernel; ky++)
+                for (int32_t kx = 0; kx < L->kernel; kx++) {
+                    const uint8_t *x = in + ((size_t)(oy * L->stride + ky) * L->in.w + (ox * L->stride + kx)) * C;
+                    for (int32_t c = 0; c < C; c++) o[c] = x[c] > o[c] ? x[c] : o[c];
+                }
+        }
+}
+
 /* Max-pool on integer maps: the max of the window, channel by channel. */
 static void run_maxpool_int(const struct bnn_layer *L, const int32_t *in, int32_t *out)
 {
@@ -333,7 +359,8 @@ void bnn__run_ref(struct bnn_plan *p, struct bnn_ws *ws, const uint8_t *pixels, 
             for (int32_t b = 0; b < nb; b++) {
                 const void *x = (const char *)ws->out[i - 1] + (size_t)b * p->pl[i - 1].img_bytes;
                 void *y = (char *)ws->out[i] + (size_t)b * q->img_bytes;
-                if (L->in_type == BNN_VT_INT) run_maxpool_int(L, x, y);
+                if (q->form == BNN_FORM_U8) run_maxpool_u8(L, x, y);
+                else if (L->in_type == BNN_VT_INT) run_maxpool_int(L, x, y);
                 else run_maxpool(L, q->wpp, x, y);
             }
             break;

@@ -5,7 +5,8 @@
  *   count acc_ij = mw - popcount(a_i XOR w_j); w packed once by the same
  *   variant's xnor_pack (xnor_pack_words gives the size).
  * u8_gemm: acc_ij = sum_c a_i[c] * w_j[c] over k columns, a unsigned bytes,
- *   w = +-1 (bit c of the weight row; packed by u8_pack), exact in int32.
+ *   w int8 (row j of the n x k matrix u8_pack was given, ldw apart), exact in
+ *   int32 when 2 * max a * max |w| <= 32767 (AVX2 adds byte pairs in int16).
  *   Rows are lda >= u8_row_bytes(k) bytes apart; the bytes past k are read
  *   but meet zero weights, so their values never count.
  * fixed_gemm: acc_ij = sum_c (bit c of w_j ? a_i[c] : -a_i[c]) on int32
@@ -54,7 +55,7 @@ struct bnn_gemm_out {
     void bnn_xnor_gemm__##isa(int32_t m, int32_t n, int32_t kw, int32_t mw, const struct bnn_rows *a,                \
                               const uint64_t *wp, const struct bnn_gemm_out *o);                                     \
     size_t bnn_u8_pack_bytes__##isa(int32_t n, int32_t k);                                                           \
-    void bnn_u8_pack__##isa(int32_t n, int32_t k, const uint64_t *w, size_t ldw, int8_t *wp);                        \
+    void bnn_u8_pack__##isa(int32_t n, int32_t k, const int8_t *w, size_t ldw, int8_t *wp);                          \
     void bnn_u8_gemm__##isa(int32_t m, int32_t n, int32_t k, const uint8_t *a, size_t lda, const int8_t *wp,         \
                             const struct bnn_gemm_out *o);                                                           \
     void bnn_fixed_gemm__##isa(int32_t m, int32_t n, int32_t k, const int32_t *a, size_t lda, const uint64_t *w,     \
@@ -72,7 +73,7 @@ struct bnn_kernels {
     void (*xnor_gemm)(int32_t m, int32_t n, int32_t kw, int32_t mw, const struct bnn_rows *a, const uint64_t *wp,
                       const struct bnn_gemm_out *o);
     size_t (*u8_pack_bytes)(int32_t n, int32_t k);
-    void (*u8_pack)(int32_t n, int32_t k, const uint64_t *w, size_t ldw, int8_t *wp);
+    void (*u8_pack)(int32_t n, int32_t k, const int8_t *w, size_t ldw, int8_t *wp);
     void (*u8_gemm)(int32_t m, int32_t n, int32_t k, const uint8_t *a, size_t lda, const int8_t *wp,
                     const struct bnn_gemm_out *o);
     void (*fixed_gemm)(int32_t m, int32_t n, int32_t k, const int32_t *a, size_t lda, const uint64_t *w, size_t ldw,
@@ -92,7 +93,7 @@ static inline size_t bnn_u8_row_bytes(int32_t k) { return ((size_t)k + 3) / 4 * 
 size_t bnn__xnor_panel_words(int32_t n, int32_t kw, int32_t pw);
 void bnn__xnor_pack_panels(int32_t n, int32_t kw, const uint64_t *w, size_t ldw, uint64_t *wp, int32_t pw);
 size_t bnn__u8_panel_bytes(int32_t n, int32_t k, int32_t pw);
-void bnn__u8_pack_panels(int32_t n, int32_t k, const uint64_t *w, size_t ldw, int8_t *wp, int32_t pw);
+void bnn__u8_pack_panels(int32_t n, int32_t k, const int8_t *w, size_t ldw, int8_t *wp, int32_t pw);
 
 #define BNN_KERNEL(isa, available) BNN_KERNEL_OPS(isa) int available(void);
 #include "kernels/kernels.inc"

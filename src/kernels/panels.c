@@ -16,7 +16,7 @@ void bnn__xnor_pack_panels(int32_t n, int32_t kw, const uint64_t *w, size_t ldw,
 
 size_t bnn__u8_panel_bytes(int32_t n, int32_t k, int32_t pw) { return (size_t)((n + pw - 1) / pw) * pw * bnn_u8_row_bytes(k); }
 
-void bnn__u8_pack_panels(int32_t n, int32_t k, const uint64_t *w, size_t ldw, int8_t *wp, int32_t pw)
+void bnn__u8_pack_panels(int32_t n, int32_t k, const int8_t *w, size_t ldw, int8_t *wp, int32_t pw)
 {
     const int32_t k4 = (int32_t)(bnn_u8_row_bytes(k) / 4);
     for (int32_t j0 = 0; j0 < n; j0 += pw)
@@ -24,8 +24,8 @@ void bnn__u8_pack_panels(int32_t n, int32_t k, const uint64_t *w, size_t ldw, in
             for (int32_t j = 0; j < pw; j++)
                 for (int32_t t = 0; t < 4; t++) {
                     const int32_t c = 4 * q + t;
-                    int8_t v = 0; /* +-1 from the weight bit; 0 past the row */
-                    if (j0 + j < n && c < k) v = (w[(size_t)(j0 + j) * ldw + c / 64] >> (c % 64)) & 1 ? 1 : -1;
+                    int8_t v = 0; /* 0 past the row */
+                    if (j0 + j < n && c < k) v = w[(size_t)(j0 + j) * ldw + c];
                     wp[(((size_t)(j0 / pw) * k4 + q) * pw + j) * 4 + t] = v;
                 }
 }

@@ -9,7 +9,7 @@
 
 size_t bnn_u8_pack_bytes__avx2(int32_t n, int32_t k) { return bnn__u8_panel_bytes(n, k, 8); }
 
-void bnn_u8_pack__avx2(int32_t n, int32_t k, const uint64_t *w, size_t ldw, int8_t *wp)
+void bnn_u8_pack__avx2(int32_t n, int32_t k, const int8_t *w, size_t ldw, int8_t *wp)
 {
     bnn__u8_pack_panels(n, k, w, ldw, wp, 8);
 }

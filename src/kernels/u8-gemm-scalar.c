@@ -4,13 +4,13 @@
 
 #include "kernels/kernels.h"
 
-/* The reference keeps the rows as they are: n rows of k bytes of +-1. */
+/* The reference keeps the rows as they are: n rows of k int8 weights. */
 size_t bnn_u8_pack_bytes__scalar(int32_t n, int32_t k) { return (size_t)n * k; }
 
-void bnn_u8_pack__scalar(int32_t n, int32_t k, const uint64_t *w, size_t ldw, int8_t *wp)
+void bnn_u8_pack__scalar(int32_t n, int32_t k, const int8_t *w, size_t ldw, int8_t *wp)
 {
     for (int32_t j = 0; j < n; j++)
-        for (int32_t c = 0; c < k; c++) wp[(size_t)j * k + c] = (w[(size_t)j * ldw + c / 64] >> (c % 64)) & 1 ? 1 : -1;
+        for (int32_t c = 0; c < k; c++) wp[(size_t)j * k + c] = w[(size_t)j * ldw + c];
 }
 
 void bnn_u8_gemm__scalar(int32_t m, int32_t n, int32_t k, const uint8_t *a, size_t lda, const int8_t *wp,
