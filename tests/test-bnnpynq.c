@@ -293,6 +293,34 @@ static void test_multibit_self_test(void **state)
             }
             bnn_plan_free(p);
         }
+        { /* the bit-plane variant, 1 and 2 threads */
+            setenv("BNNSIM_PLANES", "1", 1);
+            for (int threads = 1; threads <= 2; threads++) {
+                struct bnn_plan_options o = {BNN_ENGINE_REF, threads};
+                struct bnn_plan *p;
+                ASSERT_OK(bnn_plan_create(net, &o, &p));
+                p->split_work = 0;
+                int used = 0;
+                for (int32_t li = 0; li < net->n_layers; li++) used += p->pl[li].path == BNN_PATH_PLANES;
+                if (!used) fail_msg("%s: no layer took the bit-plane path", nets[k].dir);
+                struct bnn_result r;
+                ASSERT_OK(bnn_plan_run(p, imgs.pixels, 1, NULL, &r));
+                assert_int_equal(r.class_index, nets[k].cls);
+                for (int32_t li = 0; li < net->n_layers; li++) {
+                    const struct bnn_layer *L = &net->layers[li];
+                    size_t n = (size_t)L->out.h * L->out.w * L->out.c;
+                    int32_t *v = malloc(n * 4);
+                    ASSERT_OK(bnn_plan_layer_output(p, li, v));
+                    for (size_t j = 0; j < n; j++)
+                        if (v[j] != want[li][j])
+                            fail_msg("%s: bit planes, %d threads, layer '%s': value %zu is %d, scalar reference %d",
+                                     nets[k].dir, threads, L->name, j, v[j], want[li][j]);
+                    free(v);
+                }
+                bnn_plan_free(p);
+            }
+            unsetenv("BNNSIM_PLANES");
+        }
         for (int32_t li = 0; li < net->n_layers; li++) free(want[li]);
         /* written back: every parameter file the same bytes */
         char out[64];

@@ -21,6 +21,8 @@ static int pairing(const struct bnn_layer *L)
     return L->w_bits > 1 ? PAIR_INT_INTW : PAIR_INT_BIPOLAR;
 }
 
+static int planes_layers;
+
 /* Nets first..first+count-1 of gen: the reference engine (each kernel variant
  * in turn, 1 or 2 threads splitting every layer) against the float engine,
  * every layer of 3 images. */
@@ -35,10 +37,13 @@ static void ref_vs_float(struct bnn_net *(*gen)(int), int first, int count, int 
         const struct bnn_kernel_variant *var = &vars[v % n_var];
         if (!var->available()) var = &vars[0];
         setenv("BNNSIM_ISA", var->k.isa, 1);
+        if (v % 2) setenv("BNNSIM_PLANES", "1", 1); /* the bit-plane variant on every other net */
         struct bnn_plan_options o = {BNN_ENGINE_REF, 1 + (v / 4) % 2}, of = {BNN_ENGINE_FLOAT, 1};
         ASSERT_OK(bnn_plan_create(net, &o, &ref));
         ref->split_work = 0; /* with 2 threads, split every layer of an image */
         unsetenv("BNNSIM_ISA");
+        unsetenv("BNNSIM_PLANES");
+        for (int32_t li = 0; li < net->n_layers; li++) planes_layers += ref->pl[li].path == BNN_PATH_PLANES;
         ASSERT_OK(bnn_plan_create(net, &of, &flt));
         const struct bnn_shape in = net->layers[0].out;
         size_t img = (size_t)in.h * in.w * in.c;
@@ -91,6 +96,8 @@ static void test_multibit_ref_equals_float(void **state)
     for (int k = 0; k < N_PAIRS; k++) printf(" %s %d%s", pair_names[k], pairs[k], k + 1 < N_PAIRS ? "," : "\n");
     for (int k = 0; k < N_PAIRS; k++)
         if (pairs[k] < 300) fail_msg("only %d random layers of pairing %s (want 300+)", pairs[k], pair_names[k]);
+    printf("  %d of them on the bit-plane variant\n", planes_layers);
+    if (planes_layers < 200) fail_msg("only %d layers took the bit-plane path", planes_layers);
 }
 
 static void test_threads_and_batches_same_bits(void **state)

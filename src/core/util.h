@@ -13,6 +13,14 @@
 
 /* Words of 64 bits needed for n bits. */
 static inline int64_t bnn__words(int64_t nbits) { return (nbits + 63) >> 6; }
+/* popcount without needing the POPCNT instruction in generic code (libgcc's call is slow) */
+static inline int32_t bnn__popcount64(uint64_t x)
+{
+    x -= (x >> 1) & 0x5555555555555555ull;
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+    return (int32_t)((x * 0x0101010101010101ull) >> 56);
+}
 
 static inline int bnn__get_bit(const uint64_t *w, int64_t i) { return (int)((w[i >> 6] >> (i & 63)) & 1u); }
 

@@ -59,6 +59,10 @@ void bnn_plan_free(struct bnn_plan *p)
         free(p->pl[i].wint);
         free(p->pl[i].thr_acc);
         free(p->pl[i].thr_m);
+        free(p->pl[i].wplanes);
+        free(p->pl[i].wpx);
+        free(p->pl[i].pcw);
+        free(p->pl[i].sv);
         free(p->pl[i].wxnor);
         free(p->pl[i].qlut);
         free(p->pl[i].qlut8);
@@ -85,6 +89,9 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
     p->kern = bnn__kernels_best();
     p->group = p->engine == BNN_ENGINE_REF ? 32 : 1;
     p->split_work = 1 << 21;
+    /* bit planes: a tested variant, the byte path measured faster (BNN_PLANES_MAX) */
+    const char *planes_env = getenv("BNNSIM_PLANES");
+    p->no_planes = !(planes_env && *planes_env && strcmp(planes_env, "0"));
     p->lm = bnn_net_last_matrix(net);
     enum bnn_status st = BNN_ERR_NOMEM;
     p->pl = bnn__calloc((size_t)net->n_layers, sizeof *p->pl);
@@ -113,10 +120,10 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
             if (L->act == BNN_ACT_THRESHOLD && L->n_thr > 1) {
                 /* every threshold as the smallest passing acc: a count of int compares per value */
                 if (!(q->thr_m = bnn__calloc((size_t)L->mh * L->n_thr, sizeof *q->thr_m))) goto fail;
-                for (size_t k = 0; k < (size_t)L->mh * L->n_thr; k++) {
+                for (size_t k = 0; k < (size_t)L->mh * L->n_thr; k++) { /* stored [t][row]: rows run contiguous */
                     __int128 t = (__int128)L->thresholds[k] * ((__int128)1 << q->shift_t), d = (__int128)1 << q->shift_a;
                     __int128 c = t >= 0 ? (t + d - 1) / d : -((-t) / d);
-                    q->thr_m[k] = c > INT32_MAX ? INT32_MAX : c < -INT32_MAX ? -INT32_MAX : (int32_t)c;
+                    q->thr_m[(k % L->n_thr) * L->mh + k / L->n_thr] = c > INT32_MAX ? INT32_MAX : c < -INT32_MAX ? -INT32_MAX : (int32_t)c;
                 }
             }
             if (L->act == BNN_ACT_THRESHOLD && L->n_thr == 1) {
@@ -139,7 +146,44 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
             const int bytes_in = L->in_type == BNN_VT_INT && (int64_t)L->in_hi - L->in_lo <= 255 && wmax <= 128 &&
                                  2 * ((int64_t)L->in_hi - L->in_lo) * wmax <= 32767 &&
                                  (L->kind == BNN_LAYER_FC || L->pad == 0 || (L->pad_value + boff >= 0 && L->pad_value + boff < 256));
-            if (L->w_bits > 1 && !bytes_in) { /* integer weights: bits become +-1, integers stay */
+            /* few-bit integer maps from another layer against bipolar or few-bit weights: bit planes */
+            int32_t root = i - 1;
+            while (root > 0 && net->layers[root].kind == BNN_LAYER_MAXPOOL) root--;
+            const int32_t pa = L->in_type == BNN_VT_INT ? bnn_value_bits(0, L->in_hi - L->in_lo) : 0, pw = L->w_bits;
+            const int planes_in = L->in_type == BNN_VT_INT && root > 0 && (int64_t)L->in_hi - L->in_lo <= 15 &&
+                                  pa * pw <= BNN_PLANES_MAX && !p->no_planes;
+            if (planes_in) {
+                q->path = BNN_PATH_PLANES;
+                q->pa = pa, q->pw = pw, q->xlo = L->in_lo;
+                q->wlo = L->w_bits == 1 ? -1 : L->w_signed ? -(1 << (L->w_bits - 1)) : 0;
+                q->ws = L->w_bits == 1 ? 2 : 1;
+                if (!(q->wplanes = bnn__calloc((size_t)L->mh * pw * q->kw + 8, 8)) ||
+                    !(q->sv = bnn__calloc((size_t)L->mh, sizeof *q->sv)))
+                    goto fail;
+                for (int32_t r = 0; r < L->mh; r++)
+                    for (int32_t c = 0; c < L->mw; c++) {
+                        const int32_t v = (bnn_layer_weight(L, (size_t)r * L->mw + c) - q->wlo) / q->ws;
+                        q->sv[r] += v;
+                        for (int32_t b = 0; b < pw; b++)
+                            if ((v >> b) & 1) bnn__set_bit(q->wplanes + ((size_t)r * pw + b) * q->kw, c, 1);
+                    }
+                /* each weight plane in the XNOR kernel's layout: AND-popcounts come from its agreements */
+                q->wpx_words = p->kern->xnor_pack_words(L->mh, q->kw);
+                if (!(q->wpx = bnn__calloc(q->wpx_words * pw + 1, 8)) || !(q->pcw = bnn__calloc((size_t)pw * L->mh, 4)))
+                    goto fail;
+                for (int32_t b = 0; b < pw; b++) {
+                    p->kern->xnor_pack(L->mh, q->kw, q->wplanes + (size_t)b * q->kw, (size_t)pw * q->kw, q->wpx + b * q->wpx_words);
+                    for (int32_t r = 0; r < L->mh; r++)
+                        for (int32_t k = 0; k < q->kw; k++)
+                            q->pcw[(size_t)b * L->mh + r] += bnn__popcount64(q->wplanes[((size_t)r * pw + b) * q->kw + k]);
+                }
+                for (int32_t k = i - 1; k >= root; k--) { /* the producer (through pools) writes planes */
+                    p->pl[k].form = BNN_FORM_PLANES;
+                    p->pl[k].planes = pa;
+                    p->pl[k].out_off = -L->in_lo;
+                }
+                per_px = (size_t)pa * q->kw * 8;
+            } else if (L->w_bits > 1 && !bytes_in) { /* integer weights: bits become +-1, integers stay */
                 q->path = BNN_PATH_IW;
                 if (!(q->wint = bnn__calloc((size_t)L->mh * L->mw + 64, 1))) goto fail;
                 for (size_t k = 0; k < (size_t)L->mh * L->mw; k++) q->wint[k] = (int8_t)bnn_layer_weight(L, k);
@@ -182,6 +226,12 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
                     for (int32_t c = 0; c < L->mw; c++) sum += bnn_layer_weight(L, (size_t)r * L->mw + c);
                     q->u8_corr[r] = q->u8_off * sum;
                 }
+                if (q->thr_m) /* compared with the kernel's sums: the correction goes into the thresholds */
+                    for (int32_t t = 0; t < L->n_thr; t++)
+                        for (int32_t r = 0; r < L->mh; r++) {
+                            int64_t v = (int64_t)q->thr_m[(size_t)t * L->mh + r] + q->u8_corr[r];
+                            q->thr_m[(size_t)t * L->mh + r] = v > INT32_MAX ? INT32_MAX : v < -INT32_MAX ? -INT32_MAX : (int32_t)v;
+                        }
                 if (q->thr_acc) {
                     if (!(q->thr_u8 = bnn__calloc((size_t)L->mh, sizeof *q->thr_u8))) goto fail;
                     for (int32_t r = 0; r < L->mh; r++) {
@@ -207,9 +257,12 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
                 per_px = (size_t)L->mw * 4;
             }
             size_t rows = L->kind == BNN_LAYER_FC ? (size_t)p->group : pixels; /* FC: one row per image of a group */
+            if (q->path == BNN_PATH_PLANES && L->kind == BNN_LAYER_CONV) rows = pixels;
             if (q->path == BNN_PATH_IW) per_px += 8; /* and one row of words to expand bits from (im2col_pm1) */
             cols_max = BNN_MAX(cols_max, rows * per_px + (size_t)q->kw * 8 + 64); /* 64: room for 16-byte copies */
-            acc_max = BNN_MAX(acc_max, rows * (size_t)L->mh * 4);
+            /* PLANES: a second accumulator matrix for each plane pair's agreements, and the rows' popcounts */
+            acc_max = BNN_MAX(acc_max, rows * (size_t)L->mh * 4 * (q->path == BNN_PATH_PLANES ? 2 : 1) +
+                                           (q->path == BNN_PATH_PLANES ? rows * (size_t)q->pa * 4 : 0));
         } else {
             /* Sums must stay exact in float32 (24-bit mantissa): every partial
                sum is bounded by the accumulator's reach. */
@@ -239,6 +292,7 @@ enum bnn_status bnn_plan_create(const struct bnn_net *net, const struct bnn_plan
             size_t px = (size_t)L->out.h * L->out.w, bytes;
             if (p->engine == BNN_ENGINE_FLOAT) bytes = px * (size_t)L->out.c * sizeof(float);
             else if (p->pl[i].form == BNN_FORM_U8) bytes = px * (size_t)L->out.c;
+            else if (p->pl[i].form == BNN_FORM_PLANES) bytes = px * (size_t)p->pl[i].planes * p->pl[i].wpp * 8;
             else if (p->pl[i].form == BNN_FORM_FLAT) bytes = (size_t)p->pl[i + 1].kw * 8;
             else if (L->out_type == BNN_VT_BITS) bytes = px * (size_t)p->pl[i].wpp * 8;
             else bytes = px * (size_t)L->out.c * 4;
@@ -366,6 +420,17 @@ enum bnn_status bnn_plan_layer_output(const struct bnn_plan *p, int32_t layer, i
     size_t px = (size_t)L->out.h * L->out.w;
     if (p->pl[layer].form == BNN_FORM_FLAT) {
         for (size_t i = 0; i < px; i++) values[i] = bnn__get_bit(buf, (int64_t)i);
+        return BNN_OK;
+    }
+    if (p->pl[layer].form == BNN_FORM_PLANES) {
+        const struct bnn_plan_layer *q = &p->pl[layer];
+        for (size_t i = 0; i < px; i++)
+            for (int32_t c = 0; c < L->out.c; c++) {
+                int32_t v = 0;
+                for (int32_t b = 0; b < q->planes; b++)
+                    v |= bnn__get_bit((const uint64_t *)buf + (i * q->planes + b) * q->wpp, c) << b;
+                values[i * (size_t)L->out.c + c] = v - q->out_off;
+            }
         return BNN_OK;
     }
     if (p->pl[layer].form == BNN_FORM_U8) {

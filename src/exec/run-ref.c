@@ -41,7 +41,7 @@ static void run_input(const struct bnn_plan *p, const struct bnn_layer *L, const
 /* Gathers the matrix rows of output pixels r0..r1-1 (conv) or the one row
  * of an image (FC) into cols, kw words each. */
 static void im2col_bits(const struct bnn_layer *L, int32_t kw, int32_t in_wpp, const uint64_t *in, uint64_t *cols,
-                        int32_t r0, int32_t r1)
+                        int32_t r0, int32_t r1, int pad_bit)
 {
     const int32_t C = L->in.c;
     if (L->kind == BNN_LAYER_FC) {
@@ -65,7 +65,7 @@ static void im2col_bits(const struct bnn_layer *L, int32_t kw, int32_t in_wpp, c
             for (int32_t kx = 0; kx < L->kernel; kx++) {
                 int32_t iy = oy * L->stride + ky - L->pad, ix = ox * L->stride + kx - L->pad;
                 int64_t o = (int64_t)(ky * L->kernel + kx) * C;
-                if (iy < 0 || ix < 0 || iy >= L->in.h || ix >= L->in.w) bnn__bits_fill(row, o, C, L->pad_value);
+                if (iy < 0 || ix < 0 || iy >= L->in.h || ix >= L->in.w) bnn__bits_fill(row, o, C, pad_bit);
                 else bnn__bits_copy(row, o, in + ((size_t)iy * L->in.w + ix) * in_wpp, 0, C);
             }
     }
@@ -145,9 +145,48 @@ static void im2col_pm1(const struct bnn_layer *L, int32_t kw, int32_t in_wpp, co
                        int32_t *cols, int32_t r0, int32_t r1)
 {
     for (int32_t r = r0; r < r1; r++) {
-        im2col_bits(L, kw, in_wpp, in, bits, r, r + 1);
+        im2col_bits(L, kw, in_wpp, in, bits, r, r + 1, L->pad_value);
         int32_t *row = cols + (size_t)(r - r0) * L->mw;
         for (int32_t c = 0; c < L->mw; c++) row[c] = 2 * bnn__get_bit(bits, c) - 1;
+    }
+}
+
+/* acc[r] += scale * pc(a & w_r) with pc(a & w_r) = (pc(a) - mw + pc(w_r) + agreements_r) / 2 (even) */
+__attribute__((optimize("tree-vectorize"))) static void plane_pair_add(int32_t n, int32_t pa_minus_mw,
+                                                                        const int32_t *restrict pcw,
+                                                                        const int32_t *restrict agree, int32_t scale,
+                                                                        int32_t *restrict acc)
+{
+    for (int32_t r = 0; r < n; r++) acc[r] += scale * ((pa_minus_mw + pcw[r] + agree[r]) >> 1);
+}
+
+/* One output row of a multi-threshold activation: out[r] = base + #{t : a[r] >= thr[t][r]},
+ * as bytes or int32. Rows run contiguous, so the compiler vectorises it. */
+__attribute__((optimize("tree-vectorize"))) static void multi_threshold(int32_t n, int32_t nt, const int32_t *restrict a,
+                                                                         const int32_t *restrict thr, int32_t base,
+                                                                         int bytes, int32_t planes, int32_t wpp,
+                                                                         void *restrict out)
+{
+    int32_t v[256];
+    for (int32_t r0 = 0; r0 < n; r0 += 256) {
+        const int32_t len = n - r0 < 256 ? n - r0 : 256;
+        for (int32_t r = 0; r < len; r++) v[r] = base;
+        for (int32_t t = 0; t < nt; t++) {
+            const int32_t *tt = thr + (size_t)t * n + r0;
+            for (int32_t r = 0; r < len; r++) v[r] += a[r0 + r] >= tt[r];
+        }
+        if (bytes == 2) /* bit planes, a word of 64 rows at a time (r0 is a multiple of 64) */
+            for (int32_t w0 = 0; w0 < len; w0 += 64)
+                for (int32_t b = 0; b < planes; b++) {
+                    uint64_t word = 0;
+                    const int32_t e = len - w0 < 64 ? len - w0 : 64;
+                    for (int32_t r = 0; r < e; r++) word |= (uint64_t)((v[w0 + r] >> b) & 1) << r;
+                    ((uint64_t *)out)[(size_t)b * wpp + (r0 + w0) / 64] = word;
+                }
+        else if (bytes)
+            for (int32_t r = 0; r < len; r++) ((uint8_t *)out)[r0 + r] = (uint8_t)v[r];
+        else
+            for (int32_t r = 0; r < len; r++) ((int32_t *)out)[r0 + r] = v[r];
     }
 }
 
@@ -163,7 +202,9 @@ static void matrix_rows(const struct bnn_plan *p, int32_t li, struct bnn_ws *ws,
     const struct bnn_plan_layer *q = &p->pl[li], *qi = &p->pl[li - 1];
     const int32_t fc = L->kind == BNN_LAYER_FC, m = r1 - r0, bits_out = L->out_type == BNN_VT_BITS;
     const char *in = (const char *)ws->out[li - 1] + (fc ? (size_t)r0 : (size_t)b) * qi->img_bytes;
-    const size_t row_bytes = bits_out ? (size_t)q->wpp * 8 : q->form == BNN_FORM_U8 ? (size_t)L->mh : (size_t)L->mh * 4;
+    const size_t row_bytes = bits_out ? (size_t)q->wpp * 8
+                             : q->form == BNN_FORM_U8 ? (size_t)L->mh
+                             : q->form == BNN_FORM_PLANES ? (size_t)q->planes * q->wpp * 8 : (size_t)L->mh * 4;
     char *out = (char *)ws->out[li] + (fc ? (size_t)r0 * q->img_bytes : (size_t)b * q->img_bytes + (size_t)r0 * row_bytes);
     const int32_t *thr = q->path == BNN_PATH_U8 ? q->thr_u8 : q->thr_acc;
     const int fused = bits_out && thr && (q->path == BNN_PATH_XNOR || q->path == BNN_PATH_U8);
@@ -180,12 +221,45 @@ static void matrix_rows(const struct bnn_plan *p, int32_t li, struct bnn_ws *ws,
             uint64_t *cols = sw->cols;
             if (fc)
                 for (int32_t r = 0; r < m; r++)
-                    im2col_bits(L, q->kw, qi->wpp, (const uint64_t *)(in + (size_t)r * qi->img_bytes), cols + (size_t)r * q->kw, 0, 1);
+                    im2col_bits(L, q->kw, qi->wpp, (const uint64_t *)(in + (size_t)r * qi->img_bytes), cols + (size_t)r * q->kw, 0, 1,
+                                L->pad_value);
             else
-                im2col_bits(L, q->kw, qi->wpp, (const uint64_t *)in, cols, r0, r1);
+                im2col_bits(L, q->kw, qi->wpp, (const uint64_t *)in, cols, r0, r1, L->pad_value);
             a = (struct bnn_rows){.a = cols, .lda = (size_t)q->kw, .seg = q->kw};
         }
         p->kern->xnor_gemm(m, n, q->kw, L->mw, &a, q->wxnor + p->kern->xnor_pack_words(c0, q->kw), &o);
+    } else if (q->path == BNN_PATH_PLANES) {
+        /* plane-major rows: plane b of row r at cols + (b * m + r) * kw, gathered like a binary map
+         * (pad: bit b of pad - lo); pc(a & w) = (pc(a) + pc(w) - mw + agreements(a, w)) / 2 */
+        const int32_t pa = q->pa, pw = q->pw, ipw = qi->wpp, stride = pa * ipw, kw = q->kw;
+        uint64_t *cols = sw->cols;
+        int32_t *tmp = o.acc + (size_t)m * L->mh, *pca = tmp + (size_t)m * n;
+        for (int32_t r = 0; r < m; r++)
+            for (int32_t pb = 0; pb < pa; pb++) {
+                const uint64_t *base = (const uint64_t *)(in + (fc ? (size_t)r * qi->img_bytes : 0)) + (size_t)pb * ipw;
+                uint64_t *row = cols + ((size_t)pb * m + r) * kw;
+                im2col_bits(L, kw, stride, base, row, fc ? 0 : r0 + r, fc ? 1 : r0 + r + 1, ((L->pad_value - q->xlo) >> pb) & 1);
+                int32_t c = 0;
+                for (int32_t k = 0; k < kw; k++) c += bnn__popcount64(row[k]);
+                pca[(size_t)pb * m + r] = c;
+            }
+        const int64_t k0 = (int64_t)L->mw * q->xlo * q->wlo;
+        for (int32_t i = 0; i < m; i++) {
+            int64_t su = 0; /* sum of the row's U */
+            for (int32_t pb = 0; pb < pa; pb++) su += (int64_t)pca[(size_t)pb * m + i] << pb;
+            for (int32_t r = 0; r < n; r++)
+                o.acc[(size_t)i * L->mh + r] = (int32_t)(k0 + (int64_t)q->xlo * q->ws * q->sv[c0 + r] + (int64_t)q->wlo * su);
+        }
+        for (int32_t pb = 0; pb < pa; pb++)
+            for (int32_t qb = 0; qb < pw; qb++) {
+                const struct bnn_rows a = {.a = cols + (size_t)pb * m * kw, .lda = (size_t)kw, .seg = kw};
+                const struct bnn_gemm_out t = {.acc = tmp, .ldc = (size_t)n};
+                p->kern->xnor_gemm(m, n, kw, L->mw, &a, q->wpx + qb * q->wpx_words + p->kern->xnor_pack_words(c0, kw), &t);
+                const int32_t *pcw = q->pcw + (size_t)qb * L->mh + c0;
+                for (int32_t i = 0; i < m; i++)
+                    plane_pair_add(n, pca[(size_t)pb * m + i] - L->mw, pcw, tmp + (size_t)i * n, q->ws << (pb + qb),
+                                   o.acc + (size_t)i * L->mh);
+            }
     } else if (q->path == BNN_PATH_U8) {
         uint8_t *cols = sw->cols;
         if (fc)
@@ -193,7 +267,7 @@ static void matrix_rows(const struct bnn_plan *p, int32_t li, struct bnn_ws *ws,
         else
             im2col_u8(L, q->u8_lda, q->u8_off, (const uint8_t *)in, cols, r0, r1);
         p->kern->u8_gemm(m, n, L->mw, cols, q->u8_lda, q->wu8 + p->kern->u8_pack_bytes(c0, L->mw), &o);
-        if (!fused)
+        if (!fused && !q->thr_m) /* (multi-threshold layers have the correction in their thresholds) */
             for (int32_t i = 0; i < m; i++)
                 for (int32_t r = 0; r < n; r++) o.acc[(size_t)i * L->mh + r] -= q->u8_corr[c0 + r];
     } else {
@@ -231,20 +305,25 @@ static void matrix_rows(const struct bnn_plan *p, int32_t li, struct bnn_ws *ws,
                 if (bnn__threshold_count(L->thresholds + r, 1, acc[(size_t)i * L->mh + r], q->shift_t, q->shift_a))
                     bnn__set_bit(ob + (size_t)i * q->wpp, r, 1);
     } else {
-        const int32_t nt = L->n_thr, base = L->act_bias + (q->form == BNN_FORM_U8 ? q->out_off : 0);
-        for (int32_t i = 0; i < m; i++)
-            for (int32_t r = 0; r < L->mh; r++) {
-                const size_t k = (size_t)i * L->mh + r;
-                int32_t v = base;
-                if (q->thr_m) {
-                    const int32_t *t = q->thr_m + (size_t)r * nt, a = acc[k];
-                    for (int32_t j = 0; j < nt; j++) v += a >= t[j];
-                } else {
-                    v += bnn__threshold_count(L->thresholds + (size_t)r * nt, nt, acc[k], q->shift_t, q->shift_a);
-                }
-                if (q->form == BNN_FORM_U8) ((uint8_t *)out)[k] = (uint8_t)v; /* for a byte consumer: value + out_off */
-                else ((int32_t *)out)[k] = v;
+        const int32_t nt = L->n_thr, base = L->act_bias + (q->form == BNN_FORM_U8 || q->form == BNN_FORM_PLANES ? q->out_off : 0);
+        for (int32_t i = 0; i < m; i++) {
+            const int32_t *a = acc + (size_t)i * L->mh;
+            char *orow = (char *)out + (size_t)i * row_bytes;
+            if (q->form == BNN_FORM_PLANES) memset(orow, 0, row_bytes);
+            if (q->thr_m) {
+                multi_threshold(L->mh, nt, a, q->thr_m, base, q->form == BNN_FORM_U8 ? 1 : q->form == BNN_FORM_PLANES ? 2 : 0,
+                                q->planes, q->wpp, orow);
+                continue;
             }
+            for (int32_t r = 0; r < L->mh; r++) {
+                const int32_t v = base + bnn__threshold_count(L->thresholds + (size_t)r * nt, nt, a[r], q->shift_t, q->shift_a);
+                if (q->form == BNN_FORM_U8) ((uint8_t *)orow)[r] = (uint8_t)v;
+                else if (q->form == BNN_FORM_PLANES)
+                    for (int32_t pb = 0; pb < q->planes; pb++)
+                        ((uint64_t *)orow)[(size_t)pb * q->wpp + r / 64] |= (uint64_t)((v >> pb) & 1) << (r % 64);
+                else ((int32_t *)orow)[r] = v;
+            }
+        }
     }
 }
 
@@ -305,6 +384,32 @@ static void run_maxpool(const struct bnn_layer *L, int32_t wpp, const uint64_t *
         }
 }
 
+/* Max-pool on bit-plane maps, 64 channels per word: the running max o and
+ * each window value x compared plane by plane from the top (gx: x already
+ * greater, go: o already greater), the greater one's bit kept. */
+static void run_maxpool_planes(const struct bnn_layer *L, int32_t planes, int32_t wpp, const uint64_t *in, uint64_t *out)
+{
+    const int32_t pw = planes * wpp;
+    for (int32_t oy = 0; oy < L->out.h; oy++)
+        for (int32_t ox = 0; ox < L->out.w; ox++) {
+            uint64_t *o = out + ((size_t)oy * L->out.w + ox) * pw;
+            memset(o, 0, (size_t)pw * 8);
+            for (int32_t ky = 0; ky < L->kernel; ky++)
+                for (int32_t kx = 0; kx < L->kernel; kx++) {
+                    const uint64_t *x = in + ((size_t)(oy * L->stride + ky) * L->in.w + (ox * L->stride + kx)) * pw;
+                    for (int32_t w = 0; w < wpp; w++) {
+                        uint64_t gx = 0, go = 0;
+                        for (int32_t b = planes - 1; b >= 0; b--) {
+                            const uint64_t xb = x[(size_t)b * wpp + w], ob = o[(size_t)b * wpp + w], tie = ~(gx | go);
+                            o[(size_t)b * wpp + w] = (gx & xb) | (go & ob) | (tie & (xb | ob));
+                            gx |= tie & xb & ~ob;
+                            go |= tie & ob & ~xb;
+                        }
+                    }
+                }
+        }
+}
+
 /* Max-pool on byte maps (value + offset: the max is the same). */
 static void run_maxpool_u8(const struct bnn_layer *L, const uint8_t *in, uint8_t *out)
 {
@@ -359,7 +464,8 @@ void bnn__run_ref(struct bnn_plan *p, struct bnn_ws *ws, const uint8_t *pixels, 
             for (int32_t b = 0; b < nb; b++) {
                 const void *x = (const char *)ws->out[i - 1] + (size_t)b * p->pl[i - 1].img_bytes;
                 void *y = (char *)ws->out[i] + (size_t)b * q->img_bytes;
-                if (q->form == BNN_FORM_U8) run_maxpool_u8(L, x, y);
+                if (q->form == BNN_FORM_PLANES) run_maxpool_planes(L, q->planes, q->wpp, x, y);
+                else if (q->form == BNN_FORM_U8) run_maxpool_u8(L, x, y);
                 else if (L->in_type == BNN_VT_INT) run_maxpool_int(L, x, y);
                 else run_maxpool(L, q->wpp, x, y);
             }
