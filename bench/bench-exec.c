@@ -3,8 +3,10 @@
  * threads, batch 1 (one image per call) and a large batch, the OpenBLAS
  * float path, and the achieved TOPS (2 x bit-MACs/s) against the machine's
  * XNOR-popcount ceiling, which this program measures itself. */
+#include <immintrin.h>
 #include <omp.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -157,6 +159,90 @@ static void latency(const char *best)
     }
 }
 
+/* The int8 ceiling: VPDPBUSD (64 byte MACs per instruction), 8 independent
+ * accumulators so latency hides; 2 x MACs/s in TOPS. */
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) static int64_t vnni_peak(int64_t iters)
+{
+    __m512i a0 = _mm512_set1_epi32(1), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    const __m512i x = _mm512_set1_epi8(0), w = _mm512_set1_epi8(0); /* the values do not change the speed */
+    for (int64_t i = 0; i < iters; i++) {
+        a0 = _mm512_dpbusd_epi32(a0, x, w), a1 = _mm512_dpbusd_epi32(a1, x, w);
+        a2 = _mm512_dpbusd_epi32(a2, x, w), a3 = _mm512_dpbusd_epi32(a3, x, w);
+        a4 = _mm512_dpbusd_epi32(a4, x, w), a5 = _mm512_dpbusd_epi32(a5, x, w);
+        a6 = _mm512_dpbusd_epi32(a6, x, w), a7 = _mm512_dpbusd_epi32(a7, x, w);
+        __asm__ volatile("" : "+v"(a0), "+v"(a1), "+v"(a2), "+v"(a3), "+v"(a4), "+v"(a5), "+v"(a6), "+v"(a7));
+    }
+    volatile int32_t sink = _mm512_reduce_add_epi32(_mm512_add_epi32(_mm512_add_epi32(a0, a7), a3));
+    (void)sink;
+    return iters * 8 * 64;
+}
+
+static double int8_peak_tops(int threads)
+{
+    if (!bnn__cpu_avx512()) return 0;
+    double best = 0;
+    for (int rep = 0; rep < 3; rep++) {
+        int64_t macs = 0;
+        double t0 = now_s();
+#pragma omp parallel num_threads(threads) reduction(+ : macs)
+        macs += vnni_peak(20000000);
+        double t = 2.0 * (double)macs / (now_s() - t0) / 1e12;
+        if (t > best) best = t;
+    }
+    return best;
+}
+
+/* BNN-PYNQ's trained networks, W1A1 beside the 2-bit sets (../shared, imported in place): large
+ * batch, 2 threads, the default (byte / VNNI) path and the bit-plane variant, against the
+ * bit-MAC ceiling (XNOR) and the int8 ceiling (VNNI). */
+static void multibit(double bit_peak2)
+{
+    const char *sh = getenv("BNNSIM_SHARED");
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/bnn-pynq/README.md", sh && *sh ? sh : "../shared");
+    if (access(probe, R_OK)) {
+        printf("\nmulti-bit: skipped (../shared/bnn-pynq absent; set BNNSIM_SHARED)\n");
+        return;
+    }
+    const double i8_peak2 = int8_peak_tops(2);
+    printf("\nMulti-bit layers: BNN-PYNQ's trained nets, large batch, 2 threads, best kernels (int8 ceiling measured "
+           "here: %.2f TOPS on 2 threads, VPDPBUSD)\n", i8_peak2);
+    printf("%-8s %10s | %12s %12s | %9s %9s | %s\n", "net", "MMAC/img", "img/s", "planes", "% bit pk", "% int8 pk",
+           "vs W1A1");
+    static const struct { enum bnn_pynq_network w; const char *name, *dir; int n; } nets[] = {
+        {BNN_PYNQ_CNV_W1A1, "cnvW1A1", "cnvW1A1-cifar10", 1000}, {BNN_PYNQ_CNV_W1A2, "cnvW1A2", "cnvW1A2-cifar10", 200},
+        {BNN_PYNQ_CNV_W2A2, "cnvW2A2", "cnvW2A2-cifar10", 200},  {BNN_PYNQ_LFC_W1A1, "lfcW1A1", "lfcW1A1-mnist", 5000},
+        {BNN_PYNQ_LFC_W1A2, "lfcW1A2", "lfcW1A2-mnist", 2000},
+    };
+    double base = 0;
+    uint64_t s = 4242;
+    for (size_t k = 0; k < sizeof nets / sizeof nets[0]; k++) {
+        char dir[4400];
+        snprintf(dir, sizeof dir, "%s/bnn-pynq/%s", sh && *sh ? sh : "../shared", nets[k].dir);
+        struct bnn_net *net;
+        if (bnn_pynq_import(nets[k].w, dir, &net, NULL, NULL)) {
+            printf("%-8s %s\n", nets[k].name, bnn_last_error());
+            continue;
+        }
+        const struct bnn_shape in = net->layers[0].out;
+        const size_t img = (size_t)in.h * in.w * in.c;
+        uint8_t *px = malloc(img * nets[k].n);
+        for (size_t i = 0; i < img * nets[k].n; i++) { s = s * 6364136223846793005ull + 1442695040888963407ull; px[i] = (uint8_t)(s >> 56); }
+        const char *isa = bnn__cpu_avx512() ? "avx512" : "avx2";
+        const double r = rate(net, BNN_ENGINE_REF, isa, 2, nets[k].n, px, nets[k].n);
+        setenv("BNNSIM_PLANES", "1", 1);
+        const double rp = rate(net, BNN_ENGINE_REF, isa, 2, nets[k].n, px, nets[k].n);
+        unsetenv("BNNSIM_PLANES");
+        const double macs = macs_of(net), tops = 2 * r * macs / 1e12;
+        if (strstr(nets[k].name, "W1A1")) base = r;
+        printf("%-8s %10.1f | %12.0f %12.0f | %8.2f%% %8.1f%% | %s%.2fx\n", nets[k].name, macs / 1e6, r, rp,
+               bit_peak2 > 0 ? 100 * tops / bit_peak2 : 0, i8_peak2 > 0 ? 100 * tops / i8_peak2 : 0,
+               strstr(nets[k].name, "W1A1") ? "" : "", base > 0 ? r / base : 0);
+        free(px);
+        bnn_net_free(net);
+    }
+}
+
 /* The whole process: `bnnsim run --net data/cnv.json --input 20k-records.bin
  * --json > out.json`, loading, reading, converting and writing included,
  * best of 3, beside the classifier's own time it reports. */
@@ -252,6 +338,7 @@ int main(void)
         if (v[i].available()) first_layer(&v[i].k);
     latency(have[2] ? "avx512" : have[1] ? "avx2" : "scalar");
     whole_process();
+    multibit(peak2);
     printf("\nbatch 1: one image per bnn_plan_run call; large: all at once (10,000 SFC, 5,000 LFC, 1,000 CNV\n"
            "random images). Each cell repeats runs for at least 0.1 s, best of 3. %% peak: large batch, 2 threads,\n"
            "against the 2-thread ceiling. Goals (issue 3): CNV 22,000, LFC 500,000, SFC 4,000,000 img/s.\n");

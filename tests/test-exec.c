@@ -72,6 +72,20 @@ static void ref_vs_float(struct bnn_net *(*gen)(int), int first, int count, int 
             }
         }
         free(px);
+        /* a batch of 40 (groups of 32 and a rest) gives each image's scores of a run alone */
+        const int nb = 40, ns = bnn_plan_n_scores(ref);
+        uint8_t *bx = malloc(img * nb);
+        int32_t *sb = malloc((size_t)nb * ns * 4), *s1 = malloc((size_t)ns * 4);
+        for (size_t k = 0; k < img * nb; k++) bx[k] = (uint8_t)rnd();
+        ASSERT_OK(bnn_plan_run(ref, bx, nb, sb, NULL));
+        for (int im = 0; im < nb; im += 13) {
+            ASSERT_OK(bnn_plan_run(flt, bx + (size_t)im * img, 1, s1, NULL));
+            for (int k = 0; k < ns; k++)
+                if (sb[(size_t)im * ns + k] != s1[k])
+                    fail_msg("net %d (%s kernels): image %d of a batch of %d, score %d: %d, alone (float) %d", v, var->k.isa,
+                             im, nb, k, sb[(size_t)im * ns + k], s1[k]);
+        }
+        free(bx), free(sb), free(s1);
         bnn_plan_free(ref);
         bnn_plan_free(flt);
         bnn_net_free(net);

@@ -233,7 +233,8 @@ static void matrix_rows(const struct bnn_plan *p, int32_t li, struct bnn_ws *ws,
          * (pad: bit b of pad - lo); pc(a & w) = (pc(a) + pc(w) - mw + agreements(a, w)) / 2 */
         const int32_t pa = q->pa, pw = q->pw, ipw = qi->wpp, stride = pa * ipw, kw = q->kw;
         uint64_t *cols = sw->cols;
-        int32_t *tmp = o.acc + (size_t)m * L->mh, *pca = tmp + (size_t)m * n;
+        /* scratch past the accumulators (which a raw layer keeps in its map) */
+        int32_t *tmp = (int32_t *)sw->acc + (size_t)m * L->mh, *pca = tmp + (size_t)m * n;
         for (int32_t r = 0; r < m; r++)
             for (int32_t pb = 0; pb < pa; pb++) {
                 const uint64_t *base = (const uint64_t *)(in + (fc ? (size_t)r * qi->img_bytes : 0)) + (size_t)pb * ipw;
