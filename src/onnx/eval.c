@@ -161,6 +161,8 @@ enum bnn_status ox_reshape_dims(const struct ox_val *shape, int32_t in_nd, const
     int64_t known = 1;
     int32_t minus = -1;
     for (int64_t i = 0; i < shape->n; i++) {
+        if (!(shape->v[i] >= -1 && shape->v[i] <= (double)((int64_t)1 << 40)))
+            UNSUP("reshape dimension %g", shape->v[i]);
         int64_t d = (int64_t)shape->v[i];
         if (d == 0 && i < in_nd) d = in_dims[i];
         if (d == -1) {
@@ -171,7 +173,8 @@ enum bnn_status ox_reshape_dims(const struct ox_val *shape, int32_t in_nd, const
             UNSUP("reshape dimension %lld", (long long)d);
         }
         dims[i] = d;
-        known *= d;
+        if (__builtin_mul_overflow(known, d, &known) || known > ((int64_t)1 << 40))
+            UNSUP("reshape to more than 2^40 elements");
     }
     if (minus >= 0) {
         if (!known || in_n % known) UNSUP("reshape of %lld elements by %lld", (long long)in_n, (long long)known);
