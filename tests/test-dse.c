@@ -111,6 +111,19 @@ static void test_finn_setfolding(void **state)
     for (int32_t j = 0; j < r.fold->n; j++)
         assert_true(bnn_dse_layer_cycles(net, r.fold->layers[j].layer, r.fold->layers[j].pe, r.fold->layers[j].simd, &o.hw) < 1000);
     bnn_dse_result_free(&r);
+    /* 2-bit weights: FINN caps wbits * SIMD, so fc1 stops at SIMD 16 (32 bits) and PE makes up the rest */
+    for (int32_t i = 0; i < net->n_layers; i++)
+        if (net->layers[i].weights) net->layers[i].w_bits = 2, net->layers[i].w_signed = true; /* 0/1 are 2-bit codes */
+    ASSERT_OK(bnn_net_finalize(net, "lfc-w2"));
+    ASSERT_OK(bnn_dse_run(net, &dev, &o, &r));
+    assert_int_equal(r.fold->layers[1].simd, 16);
+    assert_int_equal(r.fold->layers[1].pe, 128); /* 1024 * 64 / PE < 1000 */
+    for (int32_t j = 0; j < r.fold->n; j++) assert_true(r.fold->layers[j].simd * 2 <= 36);
+    bnn_dse_result_free(&r);
+    o.strategy = BNN_DSE_CHEAPEST; /* the cheapest search keeps the same cap in bits */
+    ASSERT_OK(bnn_dse_run(net, &dev, &o, &r));
+    for (int32_t j = 0; j < r.fold->n; j++) assert_true(r.fold->layers[j].simd * 2 <= 36);
+    bnn_dse_result_free(&r);
     bnn_net_free(net);
 }
 

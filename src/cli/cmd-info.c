@@ -36,32 +36,40 @@ int bnn_cmd_info(int argc, char **argv)
     if (!json) {
         printf("%s: %d layers, %d classes%s%s\n", net->name, net->n_layers, net->n_classes,
                net->description ? "\n  " : "", net->description ? net->description : "");
-        printf("%-3s %-10s %-11s %-14s %-14s %-6s %-12s %s\n", "#", "name", "kind", "in", "out", "values", "MH x MW", "activation");
+        printf("%-3s %-10s %-11s %-14s %-14s %-9s %-12s %-9s %s\n", "#", "name", "kind", "in", "out", "values", "MH x MW",
+               "weights", "activation");
     }
     int64_t macs = 0;
     for (int32_t i = 0; i < net->n_layers; i++) {
         const struct bnn_layer *L = &net->layers[i];
-        char in[48], out[48], mat[32] = "", act[64] = "";
+        char in[48], out[48], mat[32] = "", act[96] = "", wt[24] = "", vals[32];
         snprintf(in, sizeof in, "%dx%dx%d", L->in.h, L->in.w, L->in.c);
         snprintf(out, sizeof out, "%dx%dx%d", L->out.h, L->out.w, L->out.c);
         if (L->mh) {
             snprintf(mat, sizeof mat, "%dx%d", L->mh, L->mw);
             macs += (int64_t)L->mh * L->mw * L->out.h * L->out.w;
-            if (L->act == BNN_ACT_RAW) snprintf(act, sizeof act, "raw accumulator");
-            else snprintf(act, sizeof act, "%d threshold%s, int%d%s", L->n_thr, L->n_thr > 1 ? "s" : "", L->thr_bits,
-                          L->thr_frac ? " (fixed point)" : "");
+            if (L->act == BNN_ACT_RAW) snprintf(act, sizeof act, "raw accumulator%s", L->acc_kind == BNN_ACC_DOT ? " (dot)" : "");
+            else snprintf(act, sizeof act, "%d threshold%s, int%d%s%s", L->n_thr, L->n_thr > 1 ? "s" : "", L->thr_bits,
+                          L->thr_frac ? " (fixed point)" : "", L->acc_kind == BNN_ACC_DOT ? ", dot acc" : "");
+            if (L->w_bits == 1) snprintf(wt, sizeof wt, "bipolar");
+            else snprintf(wt, sizeof wt, "%sint%d%s", L->w_signed ? "" : "u", L->w_bits, L->w_frac ? "/2^f" : "");
         }
         if (L->kind == BNN_LAYER_INPUT)
             snprintf(act, sizeof act, L->input.kind == BNN_INPUT_BINARY ? "pixel >= %d" : "fixed %d bits, %d frac",
                      L->input.kind == BNN_INPUT_BINARY ? L->input.binarize_threshold : L->input.bits, L->input.frac);
-        const char *vals = L->out_type == BNN_VT_BITS ? "bits" : "ints";
+        if (L->out_type == BNN_VT_BITS) snprintf(vals, sizeof vals, "bits");
+        else if (L->kind == BNN_LAYER_LABELSELECT) snprintf(vals, sizeof vals, "classes");
+        else snprintf(vals, sizeof vals, "%d..%d", L->out_lo, L->out_hi);
         if (json)
-            json_array_append_new(layers, json_pack("{s:s,s:s,s:[iii],s:[iii],s:s,s:i,s:i}", "name", L->name, "kind",
-                                                    bnn_layer_kind_str(L->kind), "in", L->in.h, L->in.w, L->in.c, "out",
-                                                    L->out.h, L->out.w, L->out.c, "values", vals, "MH", L->mh, "MW", L->mw));
+            json_array_append_new(layers, json_pack("{s:s,s:s,s:[iii],s:[iii],s:s,s:[ii],s:i,s:i,s:i,s:s}", "name", L->name,
+                                                    "kind", bnn_layer_kind_str(L->kind), "in", L->in.h, L->in.w, L->in.c,
+                                                    "out", L->out.h, L->out.w, L->out.c, "values",
+                                                    L->out_type == BNN_VT_BITS ? "bits" : "ints", "range", L->out_lo,
+                                                    L->out_hi, "MH", L->mh, "MW", L->mw, "weight_bits", L->mh ? L->w_bits : 0,
+                                                    "accumulator", L->acc_kind == BNN_ACC_DOT ? "dot" : "xnor-popcount"));
         else
-            printf("%-3d %-10s %-11s %-14s %-14s %-6s %-12s %s\n", i, L->name, bnn_layer_kind_str(L->kind),
-                   i ? in : "-", out, vals, mat, act);
+            printf("%-3d %-10s %-11s %-14s %-14s %-9s %-12s %-9s %s\n", i, L->name, bnn_layer_kind_str(L->kind),
+                   i ? in : "-", out, vals, mat, wt, act);
     }
     if (json) {
         json_t *doc = json_pack("{s:s,s:i,s:o,s:I}", "name", net->name, "n_classes", net->n_classes, "layers", layers,

@@ -48,7 +48,8 @@ int64_t bnn_dse_layer_cycles(const struct bnn_net *net, int32_t li, int32_t pe, 
 static int allowed(const struct bnn_net *net, int32_t li, int32_t pe, int32_t simd, const struct bnn_dse_options *o)
 {
     if (!bnn_fold_rule(net, li, pe, simd, NULL, 0)) return 0;
-    return simd <= o->max_simd && (int64_t)pe * simd <= o->max_stream_bits;
+    const int64_t wb = net->layers[li].w_bits; /* a PE's weight word is SIMD x weight bits (FINN's wbits*SIMD) */
+    return (int64_t)simd * wb <= o->max_simd && (int64_t)pe * simd * wb <= o->max_stream_bits;
 }
 
 struct cand {
@@ -192,7 +193,7 @@ static void finn_setfolding(const struct bnn_net *net, int32_t li, int64_t T, co
     *pe = *simd = 1;
     for (int32_t s = 1; s <= L->mw; s++) {
         if (!bnn_fold_rule(net, li, 1, s, NULL, 0)) continue; /* bnnsim ties the window's SIMD to the MVAU's */
-        if (s > o->max_simd) break;
+        if ((int64_t)s * L->w_bits > o->max_simd) break; /* FINN: wbits*SIMD > mvau_wwidth_max */
         *simd = s;
         if (bnn_dse_layer_cycles(net, li, *pe, *simd, &o->hw) < T) return;
     }
