@@ -106,24 +106,8 @@ static void fold_case(const char *what, const char *fold_text, const char *subst
 
 static void write_npz_with(const char *name, const char *tensor, struct bnn_array *bad)
 {
-    /* The base tensors, with one replaced. */
-    struct bnn_net *net;
-    ASSERT_OK(bnn_net_load(test_path("base.json"), &net));
-    const char *names[16];
-    struct bnn_array arrs[16];
-    int n = 0;
-    for (int32_t i = 0; i < net->n_layers; i++) {
-        struct bnn_layer *L = &net->layers[i];
-        if (!L->weights) continue;
-        names[n] = L->weights_tensor;
-        arrs[n++] = (struct bnn_array){BNN_DT_U8, 2, {L->mh, L->mw}, (int64_t)L->mh * L->mw, L->weights};
-        names[n] = L->thresholds_tensor;
-        arrs[n++] = (struct bnn_array){BNN_DT_I64, 1, {L->mh}, L->mh, L->thresholds};
-    }
-    for (int k = 0; k < n; k++)
-        if (strcmp(names[k], tensor) == 0) arrs[k] = *bad;
-    ASSERT_OK(bnn_npz_write(test_path(name), n, names, arrs));
-    bnn_net_free(net);
+    /* the base tensors, with one replaced */
+    if (test_npz_replacing(test_path("base.json"), test_path(name), tensor, bad)) fail_msg("%s: %s", name, bnn_last_error());
 }
 
 static void test_bad_networks(void **state)

@@ -56,6 +56,34 @@ static inline void test_write(const char *path, const void *data, size_t len)
 
 static inline int test_exists(const char *path) { return access(path, F_OK) == 0; }
 
+/* The tensors of the network at net_json, with tensor `name` replaced by *bad, written to npz_path. */
+static inline int test_npz_replacing(const char *net_json, const char *npz_path, const char *name,
+                                     const struct bnn_array *bad)
+{
+    struct bnn_net *net;
+    if (bnn_net_load(net_json, &net)) return 1;
+    const char *names[64];
+    struct bnn_array arrs[64];
+    int n = 0;
+    for (int32_t i = 0; i < net->n_layers && n < 62; i++) {
+        struct bnn_layer *L = &net->layers[i];
+        if (!L->weights) continue;
+        names[n] = L->weights_tensor;
+        arrs[n++] = (struct bnn_array){L->w_bits > 1 && L->w_signed ? BNN_DT_I8 : BNN_DT_U8, 2, {L->mh, L->mw},
+                                       (int64_t)L->mh * L->mw, L->weights};
+        if (!L->thresholds) continue;
+        names[n] = L->thresholds_tensor;
+        arrs[n++] = L->n_thr == 1 ? (struct bnn_array){BNN_DT_I64, 1, {L->mh}, L->mh, L->thresholds}
+                                  : (struct bnn_array){BNN_DT_I64, 2, {L->mh, L->n_thr}, (int64_t)L->mh * L->n_thr,
+                                                       L->thresholds};
+    }
+    for (int k = 0; k < n; k++)
+        if (!strcmp(names[k], name)) arrs[k] = *bad;
+    enum bnn_status st = bnn_npz_write(npz_path, n, names, arrs);
+    bnn_net_free(net);
+    return st != BNN_OK;
+}
+
 #define ASSERT_OK(expr)                                                                              \
     do {                                                                                             \
         enum bnn_status st_ = (expr);                                                                \
