@@ -311,6 +311,29 @@ static void test_kernels_vs_naive(void **state)
             }
             free(thr), free(a), free(w);
         }
+        /* multi_threshold: lengths around the vector widths, 1..7 thresholds, both outputs, extreme thresholds */
+        for (int32_t len = 1; len <= 300; len += len < 40 ? 1 : 29) {
+            const int32_t nt = rint_(1, 7), ldt = len + rint_(0, 5);
+            int32_t *acc = malloc((size_t)len * 4), *thr = malloc((size_t)nt * ldt * 4), *want = malloc((size_t)len * 4),
+                    *got = malloc((size_t)len * 4 + 64);
+            uint8_t *gb = malloc((size_t)len + 64);
+            for (int32_t r = 0; r < len; r++) acc[r] = rint_(-50, 50);
+            for (int32_t k = 0; k < nt * ldt; k++)
+                thr[k] = rnd() % 9 == 0 ? (rnd() & 1 ? INT32_MAX : -INT32_MAX) : rint_(-40, 40);
+            const int32_t base = rint_(-2, 100);
+            for (int32_t r = 0; r < len; r++) {
+                want[r] = base;
+                for (int32_t t = 0; t < nt; t++) want[r] += acc[r] >= thr[(size_t)t * ldt + r];
+            }
+            K->multi_threshold(len, nt, acc, thr, (size_t)ldt, base, 0, got);
+            K->multi_threshold(len, nt, acc, thr, (size_t)ldt, base + 2, 1, gb);
+            for (int32_t r = 0; r < len; r++) {
+                if (got[r] != want[r]) fail_msg("%s multi_threshold n=%d nt=%d: row %d = %d, naive %d", K->isa, len, nt, r, got[r], want[r]);
+                if (gb[r] != (uint8_t)(want[r] + 2))
+                    fail_msg("%s multi_threshold (bytes) n=%d nt=%d: row %d = %d, naive %d", K->isa, len, nt, r, gb[r], want[r] + 2);
+            }
+            free(acc), free(thr), free(want), free(got), free(gb);
+        }
         /* binarize: every length around the vector widths, every kind of threshold */
         for (int32_t len = 1; len <= 300; len += len < 70 ? 1 : 37) {
             uint8_t px[300];

@@ -311,9 +311,12 @@ static void matrix_rows(const struct bnn_plan *p, int32_t li, struct bnn_ws *ws,
             const int32_t *a = acc + (size_t)i * L->mh;
             char *orow = (char *)out + (size_t)i * row_bytes;
             if (q->form == BNN_FORM_PLANES) memset(orow, 0, row_bytes);
+            if (q->thr_m && q->form != BNN_FORM_PLANES) { /* bytes or int32: the kernel */
+                p->kern->multi_threshold(L->mh, nt, a, q->thr_m, (size_t)L->mh, base, q->form == BNN_FORM_U8, orow);
+                continue;
+            }
             if (q->thr_m) {
-                multi_threshold(L->mh, nt, a, q->thr_m, base, q->form == BNN_FORM_U8 ? 1 : q->form == BNN_FORM_PLANES ? 2 : 0,
-                                q->planes, q->wpp, orow);
+                multi_threshold(L->mh, nt, a, q->thr_m, base, 2, q->planes, q->wpp, orow);
                 continue;
             }
             for (int32_t r = 0; r < L->mh; r++) {

@@ -10,6 +10,7 @@ static const struct bnn_kernel_variant variants[] = {
 #define BNN_KERNEL(isa, available)                                                                                   \
     {{#isa, bnn_xnor_pack_words__##isa, bnn_xnor_pack__##isa, bnn_xnor_gemm__##isa, bnn_u8_pack_bytes__##isa,          \
       bnn_u8_pack__##isa, bnn_u8_gemm__##isa, bnn_fixed_gemm__##isa, bnn_int_gemm__##isa,           \
+      bnn_multi_threshold__##isa,                                                                                     \
       bnn_threshold_pack__##isa, bnn_binarize__##isa},                                                              \
      available},
 #include "kernels/kernels.inc"

@@ -13,6 +13,8 @@
  *   codes (inputs wider than 8 bits).
  * int_gemm: acc_ij = sum_c a_i[c] * w_j[c], int32 inputs and int8 weights
  *   (multi-bit layers; rows lda and ldw elements apart), exact in int32.
+ * multi_threshold: out[r] = base + #{t < nt : acc[r] >= thr[t*ldt + r]} for r < n,
+ *   as bytes (values 0..255) or int32: multi-level activations.
  * The GEMMs write either the accumulators (out->acc) or, given one threshold
  *   per row (out->thr), the packed outputs: bit j of out->bits[i*ldo + j/64]
  *   = acc_ij >= thr[j], every bit of the ceil(n/64) words written.
@@ -62,6 +64,8 @@ struct bnn_gemm_out {
                                size_t ldw, int32_t *acc, size_t ldc);                                                \
     void bnn_int_gemm__##isa(int32_t m, int32_t n, int32_t k, const int32_t *a, size_t lda, const int8_t *w,         \
                              size_t ldw, int32_t *acc, size_t ldc);                                                  \
+    void bnn_multi_threshold__##isa(int32_t n, int32_t nt, const int32_t *acc, const int32_t *thr, size_t ldt,        \
+                                    int32_t base, int bytes, void *out);                                             \
     void bnn_threshold_pack__##isa(int32_t m, int32_t n, const int32_t *acc, size_t ldc, const int32_t *thr,         \
                                    uint64_t *out, int32_t wpp);                                                      \
     void bnn_binarize__##isa(int32_t n, const uint8_t *px, int32_t t, uint64_t *out);
@@ -80,6 +84,8 @@ struct bnn_kernels {
                        int32_t *acc, size_t ldc);
     void (*int_gemm)(int32_t m, int32_t n, int32_t k, const int32_t *a, size_t lda, const int8_t *w, size_t ldw,
                      int32_t *acc, size_t ldc);
+    void (*multi_threshold)(int32_t n, int32_t nt, const int32_t *acc, const int32_t *thr, size_t ldt, int32_t base,
+                            int bytes, void *out);
     void (*threshold_pack)(int32_t m, int32_t n, const int32_t *acc, size_t ldc, const int32_t *thr, uint64_t *out,
                            int32_t wpp);
     void (*binarize)(int32_t n, const uint8_t *px, int32_t t, uint64_t *out);
