@@ -160,33 +160,22 @@ __attribute__((optimize("tree-vectorize"))) static void plane_pair_add(int32_t n
     for (int32_t r = 0; r < n; r++) acc[r] += scale * ((pa_minus_mw + pcw[r] + agree[r]) >> 1);
 }
 
-/* One output row of a multi-threshold activation: out[r] = base + #{t : a[r] >= thr[t][r]},
- * as bytes or int32. Rows run contiguous, so the compiler vectorises it. */
-__attribute__((optimize("tree-vectorize"))) static void multi_threshold(int32_t n, int32_t nt, const int32_t *restrict a,
-                                                                         const int32_t *restrict thr, int32_t base,
-                                                                         int bytes, int32_t planes, int32_t wpp,
-                                                                         void *restrict out)
+/* One output row of a multi-threshold activation into bit planes (zeroed by
+ * the caller): value = base + #{t : a[r] >= thr[t][r]}, bit b into plane b. */
+static void multi_threshold_planes(int32_t n, int32_t nt, const int32_t *a, const int32_t *thr, int32_t base,
+                                   int32_t planes, int32_t wpp, uint64_t *out)
 {
-    int32_t v[256];
-    for (int32_t r0 = 0; r0 < n; r0 += 256) {
-        const int32_t len = n - r0 < 256 ? n - r0 : 256;
-        for (int32_t r = 0; r < len; r++) v[r] = base;
-        for (int32_t t = 0; t < nt; t++) {
-            const int32_t *tt = thr + (size_t)t * n + r0;
-            for (int32_t r = 0; r < len; r++) v[r] += a[r0 + r] >= tt[r];
+    for (int32_t w0 = 0; w0 < n; w0 += 64) {
+        int32_t v[64];
+        const int32_t e = n - w0 < 64 ? n - w0 : 64;
+        for (int32_t r = 0; r < e; r++) v[r] = base;
+        for (int32_t t = 0; t < nt; t++)
+            for (int32_t r = 0; r < e; r++) v[r] += a[w0 + r] >= thr[(size_t)t * n + w0 + r];
+        for (int32_t b = 0; b < planes; b++) {
+            uint64_t word = 0;
+            for (int32_t r = 0; r < e; r++) word |= (uint64_t)((v[r] >> b) & 1) << r;
+            out[(size_t)b * wpp + w0 / 64] = word;
         }
-        if (bytes == 2) /* bit planes, a word of 64 rows at a time (r0 is a multiple of 64) */
-            for (int32_t w0 = 0; w0 < len; w0 += 64)
-                for (int32_t b = 0; b < planes; b++) {
-                    uint64_t word = 0;
-                    const int32_t e = len - w0 < 64 ? len - w0 : 64;
-                    for (int32_t r = 0; r < e; r++) word |= (uint64_t)((v[w0 + r] >> b) & 1) << r;
-                    ((uint64_t *)out)[(size_t)b * wpp + (r0 + w0) / 64] = word;
-                }
-        else if (bytes)
-            for (int32_t r = 0; r < len; r++) ((uint8_t *)out)[r0 + r] = (uint8_t)v[r];
-        else
-            for (int32_t r = 0; r < len; r++) ((int32_t *)out)[r0 + r] = v[r];
     }
 }
 
@@ -316,7 +305,7 @@ static void matrix_rows(const struct bnn_plan *p, int32_t li, struct bnn_ws *ws,
                 continue;
             }
             if (q->thr_m) {
-                multi_threshold(L->mh, nt, a, q->thr_m, base, 2, q->planes, q->wpp, orow);
+                multi_threshold_planes(L->mh, nt, a, q->thr_m, base, q->planes, q->wpp, (uint64_t *)orow);
                 continue;
             }
             for (int32_t r = 0; r < L->mh; r++) {
