@@ -18,7 +18,7 @@ PKG_CONFIG = PKG_CONFIG_PATH=$(BLAS_DIR)/pkgconfig$${PKG_CONFIG_PATH:+:$$PKG_CON
 # 'make deps run' works on a machine where deps has just installed them.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
-CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) -Wall -Wextra -Wshadow -Wno-unused-parameter -fopenmp \
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) -fPIC -MMD -MP -Wall -Wextra -Wshadow -Wno-unused-parameter -fopenmp \
            -Iinclude -Isrc -Itests -I$(BUILD)/gen $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -Wl,-rpath,$(BLAS_DIR) -fopenmp -lm
 TEST_LDLIBS = $(shell pkg-config --libs cmocka)
@@ -42,11 +42,16 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libbnnsim.a
 BIN      := $(BUILD)/bnnsim
+VERSION  := $(shell sed -n 's/^\#define BNNSIM_VERSION "\(.*\)"/\1/p' include/bnnsim/bnnsim.h)
+SONAME   := libbnnsim.so.$(firstword $(subst ., ,$(VERSION)))
+SHLIB    := $(BUILD)/libbnnsim.so.$(VERSION)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TESTS:=.d) $(BENCHES:=.d)
 
-.PHONY: all deps run check check-asan test-bin bench data trained fuzz clean
-all: $(BIN) $(TESTS)
+.PHONY: all deps run check check-asan test-bin bench data trained fuzz clean install uninstall
+all: $(BIN) $(SHLIB) $(TESTS)
 
-$(BUILD)/%.o: %.c $(wildcard include/bnnsim/*.h) $(wildcard src/*/*.h) src/kernels/kernels.inc | $(BUILD)/gen/onnx.pb-c.h
+# -MMD: every object knows the headers it read (the .d files included above)
+$(BUILD)/%.o: %.c | $(BUILD)/gen/onnx.pb-c.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -68,6 +73,9 @@ $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(SHLIB): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
 $(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
@@ -84,7 +92,7 @@ $(BUILD)/bench/%: bench/%.c $(LIB) $(wildcard src/kernels/*.h)
 	$(CC) $(CFLAGS) $< $(LIB) -o $@ $(LDLIBS)
 
 # Debian packages (idempotent). Needs root or sudo.
-DEB_PKGS = gcc make pkg-config libopenblas-openmp-dev libcmocka-dev libstb-dev libpng-dev libjansson-dev \
+DEB_PKGS = gcc make pkg-config help2man libopenblas-openmp-dev libcmocka-dev libstb-dev libpng-dev libjansson-dev \
            zlib1g-dev libzip-dev dataset-fashion-mnist libprotobuf-c-dev protobuf-c-compiler libonnx-dev python3-onnx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
@@ -105,7 +113,7 @@ run: $(BIN)
 # Every test binary; each prints cmocka's summary. BNNSIM_SHARED points at
 # ../shared (the BNN-PYNQ data); tests that need it skip with a message.
 check: $(BIN) $(TESTS)
-	@fail=0; for t in $(TESTS); do echo "== $$t"; BNNSIM_BIN=$(BIN) $$t || fail=1; done; \
+	@fail=0; for t in $(TESTS); do echo "== $$t"; BNNSIM_BIN=$(BIN) BNNSIM_SAN=$(SAN) BNNSIM_OPT="$(OPT)" $$t || fail=1; done; \
 	if [ $$fail = 0 ]; then echo "check: all test programs passed"; else echo "check: FAILED"; exit 1; fi
 
 check-asan:
@@ -162,6 +170,40 @@ fuzz: $(BIN)
 	    grep -E "^#[0-9]+.*(DONE|INITED)|stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY" || true; \
 	done
 	@n=$$(find $(FUZZ)/crashes -type f | wc -l); echo "fuzz: $$n crash inputs in $(FUZZ)/crashes"; [ $$n = 0 ]
+
+# make install PREFIX=/usr/local DESTDIR=: the CLI, the static and shared
+# libraries (soname libbnnsim.so.MAJOR), the headers, bnnsim.pc, a man page
+# made from every command's --help, and the bundled data in share/bnnsim/.
+PREFIX  ?= /usr/local
+DEST     = $(DESTDIR)$(PREFIX)
+PC_LIBS  = -L$(BLAS_DIR) -lopenblas $(shell pkg-config --libs jansson libzip zlib libpng stb libprotobuf-c) -fopenmp -lm
+COMMANDS = run import export train gen info perf resources dse golden
+DATA_FILES = $(wildcard data/*.json data/*.npz) data/devices data/samples data/finn-builds
+
+$(BUILD)/bnnsim.1: $(BIN)
+	@for c in $(COMMANDS); do printf '[%s]\n' "bnnsim $$c"; $(BIN) $$c --help | sed 's/^\./\\\&./'; echo; done > $(BUILD)/commands.h2m
+	help2man -N -n "software twin of a FINN binarized-neural-network accelerator" \
+	  --include=$(BUILD)/commands.h2m $(BIN) -o $@
+
+install: $(BIN) $(LIB) $(SHLIB) $(BUILD)/bnnsim.1
+	install -d $(DEST)/bin $(DEST)/lib/pkgconfig $(DEST)/include/bnnsim $(DEST)/share/man/man1 $(DEST)/share/bnnsim
+	install -m 755 $(BIN) $(DEST)/bin/bnnsim
+	install -m 644 $(LIB) $(DEST)/lib/libbnnsim.a
+	install -m 755 $(SHLIB) $(DEST)/lib/
+	ln -sf $(notdir $(SHLIB)) $(DEST)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DEST)/lib/libbnnsim.so
+	install -m 644 include/bnnsim/*.h $(DEST)/include/bnnsim/
+	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
+	  'Name: bnnsim' 'Description: software twin of a FINN binarized-neural-network accelerator' \
+	  'Version: $(VERSION)' 'Libs: -L$${libdir} -lbnnsim' 'Libs.private: $(PC_LIBS)' \
+	  'Cflags: -I$${includedir}' > $(DEST)/lib/pkgconfig/bnnsim.pc
+	install -m 644 $(BUILD)/bnnsim.1 $(DEST)/share/man/man1/
+	cp -R $(DATA_FILES) $(DEST)/share/bnnsim/
+
+uninstall:
+	rm -f $(DEST)/bin/bnnsim $(DEST)/lib/libbnnsim.a $(DEST)/lib/libbnnsim.so* $(DEST)/lib/pkgconfig/bnnsim.pc \
+	  $(DEST)/share/man/man1/bnnsim.1
+	rm -rf $(DEST)/include/bnnsim $(DEST)/share/bnnsim
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -86,6 +86,21 @@ enum bnn_status bnn_images_set_labels(struct bnn_images *imgs, const char *path,
                                       int32_t count);
 void bnn_images_free(struct bnn_images *imgs);
 
+/* ---- Bundled data ---- */
+
+/* The data directory (devices/, bundled networks, foldings, samples):
+ * $BNNSIM_DATA, else PREFIX/share/bnnsim beside the installed library or
+ * program, else a build tree's data/, else ./data. Returns 1 with the
+ * directory in out, or 0 when none exists. */
+int bnn_data_dir(char *out, size_t n);
+
+enum bnn_data_kind { BNN_DATA_NET, BNN_DATA_FOLD, BNN_DATA_DEVICE, BNN_DATA_FILE };
+/* `arg` itself when it exists; else a bundled file it names ("cnv" ->
+ * DATA/cnv.json, "cnv-fix" -> DATA/cnv-fix.fold.json, "zc706" ->
+ * DATA/devices/zc706.json, "data/x" -> DATA/x) written into out; else
+ * `arg`, so the loader names what was asked for. */
+const char *bnn_data_resolve(const char *arg, enum bnn_data_kind kind, char *out, size_t n);
+
 /* ---- Writing ---- */
 
 /* Writes `data` to path through a temporary file and a rename. */

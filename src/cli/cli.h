@@ -35,6 +35,9 @@ void bnn_cli_print_warnings(struct bnn_warnings *w);
 void bnn_cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* json_dumps of a command's document with its "warnings" array (every warning of the run). */
 char *bnn_cli_dumps(json_t *doc, size_t flags);
+/* An input file as given, or the bundled one it names ("data/samples/x" from
+ * any directory); the returned string lives until the next call. */
+const char *bnn_cli_data_file(const char *arg);
 int bnn_cli_parse_int(const char *opt, const char *s, long lo, long hi, long *out);
 /* --style finn|paper into the hardware options (and the matching window
  * generator); 0, or a usage error (2). */

@@ -102,7 +102,7 @@ int bnn_cmd_golden(int argc, char **argv)
     }
     const struct bnn_shape in = net->layers[0].out;
     for (int k = 0; k < n_inputs; k++)
-        if ((st = bnn_images_append_file(&imgs, inputs[k], in.h, in.w, in.c))) { rc = bnn_cli_fail(st); goto done; }
+        if ((st = bnn_images_append_file(&imgs, bnn_cli_data_file(inputs[k]), in.h, in.w, in.c))) { rc = bnn_cli_fail(st); goto done; }
     if ((st = bnn_golden_write(net, fold, p, imgs.pixels, imgs.n, &go, out, quiet ? NULL : stderr))) {
         rc = bnn_cli_fail(st);
         goto done;

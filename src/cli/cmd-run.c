@@ -283,7 +283,7 @@ int bnn_cmd_run(int argc, char **argv)
     for (int k = 0; k < n_inputs; k++) {
         files[k].path = inputs[k];
         files[k].first = imgs.n;
-        if ((st = bnn_images_append_file(&imgs, inputs[k], in.h, in.w, in.c))) { rc = bnn_cli_fail(st); goto done; }
+        if ((st = bnn_images_append_file(&imgs, bnn_cli_data_file(inputs[k]), in.h, in.w, in.c))) { rc = bnn_cli_fail(st); goto done; }
         files[k].count = imgs.n - files[k].first;
     }
     if (labels) {

@@ -109,8 +109,11 @@ int bnn_cli_open(const char *net_path, const char *fold_path, int need_fold, str
 {
     struct bnn_warnings warn = {0};
     struct bnn_fold *own = NULL;
+    static char net_buf[4200], fold_buf[4200]; /* the CLI opens one network per run */
     *net = NULL;
     if (fold) *fold = NULL;
+    net_path = bnn_data_resolve(net_path, BNN_DATA_NET, net_buf, sizeof net_buf);
+    if (fold_path) fold_path = bnn_data_resolve(fold_path, BNN_DATA_FOLD, fold_buf, sizeof fold_buf);
     enum bnn_status st = bnn_net_open(net_path, net, fold ? &own : NULL, &warn);
     bnn_cli_print_warnings(&warn);
     if (st) return bnn_cli_fail(st);
@@ -138,6 +141,12 @@ int bnn_cli_open(const char *net_path, const char *fold_path, int need_fold, str
                                    "FINN HW layers carries its own");
     }
     return 0;
+}
+
+const char *bnn_cli_data_file(const char *arg)
+{
+    static char buf[4200];
+    return bnn_data_resolve(arg, BNN_DATA_FILE, buf, sizeof buf);
 }
 
 int bnn_cli_parse_int(const char *opt, const char *s, long lo, long hi, long *out)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "bnnsim/io.h"
 #include "bnnsim/resources.h"
 #include "core/util.h"
 #include "fold/fold-impl.h"
@@ -356,12 +357,12 @@ static double num(json_t *o, const char *k, double dflt)
 enum bnn_status bnn_device_load(const char *name_or_path, struct bnn_device *d)
 {
     memset(d, 0, sizeof *d);
-    char path[4200];
-    if (strchr(name_or_path, '/') || strstr(name_or_path, ".json")) {
-        snprintf(path, sizeof path, "%s", name_or_path);
-    } else {
-        const char *base = getenv("BNNSIM_DATA");
-        snprintf(path, sizeof path, "%s/devices/%s.json", base && *base ? base : "data", name_or_path);
+    char buf[4200];
+    const char *path = bnn_data_resolve(name_or_path, BNN_DATA_DEVICE, buf, sizeof buf);
+    if (path == name_or_path && !strchr(name_or_path, '/') && !strstr(name_or_path, ".json")) {
+        char dir[4096];
+        snprintf(buf, sizeof buf, "%s/devices/%s.json", bnn_data_dir(dir, sizeof dir) ? dir : "data", name_or_path);
+        path = buf;
     }
     json_error_t je;
     if (access(path, F_OK) == 0 && bnn__check_regular(path)) return bnn__last_status();
@@ -369,7 +370,7 @@ enum bnn_status bnn_device_load(const char *name_or_path, struct bnn_device *d)
     if (!o) {
         if (!strchr(name_or_path, '/'))
             return bnn_error(BNN_ERR_IO, "device '%s': %s not found (devices: zc706, pynq-z1, pynq-z2, ultra96, zcu104 "
-                                         "in data/devices/; set BNNSIM_DATA to another data directory)", name_or_path, path);
+                                         "are bundled; set BNNSIM_DATA to another data directory)", name_or_path, path);
         return bnn_error(BNN_ERR_PARSE, "%s:%d:%d: JSON syntax error: %s", path, je.line, je.column, je.text);
     }
     static const char *const need[] = {"name", "LUT", "FF", "BRAM_18K", "DSP", "limits", "clock_mhz", NULL};
