@@ -932,7 +932,25 @@ static void test_cli_onnx(void **state)
         ASSERT_OK(bnn_file_read_all(test_path("typo.txt"), &a, &la));
         assert_non_null(strstr((char *)a, "\"MVA_hls_3\": unknown node name"));
         free(a);
+        /* --lenient: FINN's way, a warning naming the entry, in --json too, and MVAU_hls_3 at FINN's default 1 x 1 */
+        RUN(0, "%s perf --lenient --net %s/finn-build_dataflow/model.onnx --fold %s/finn-build_dataflow/folding_config.json "
+            "--json > %s 2>%s", bin, d, d, test_path("lenient.json"), test_path("lenient.txt"));
+        ASSERT_OK(bnn_file_read_all(test_path("lenient.txt"), &a, &la));
+        assert_non_null(strstr((char *)a, "warning: "));
+        assert_non_null(strstr((char *)a, "\"MVA_hls_3\" names no node"));
+        free(a);
+        ASSERT_OK(bnn_file_read_all(test_path("lenient.json"), &a, &la));
+        assert_non_null(strstr((char *)a, "MVA_hls_3\\\" names no node"));
+        assert_non_null(strstr((char *)a, "\"MVAU_hls_3\": 640")); /* 10 x 64 at PE = SIMD = 1 */
+        free(a);
         RUN(0, "sed 's/MVA_hls_3/MVAU_hls_3/' %s/finn-build_dataflow/folding_config.json > %s", d, test_path("fixed.json"));
+        /* an entry for a node kind the pipeline lacks: an error, and with --lenient a warning */
+        RUN(0, "sed 's/\"Defaults\": {}/\"Defaults\": {}, \"StreamingMaxPool_hls_0\": {\"PE\": 1}/' %s > %s",
+            test_path("fixed.json"), test_path("extra.json"));
+        RUN(1, "%s perf --net %s/finn-build_dataflow/model.onnx --fold %s 2>/dev/null >/dev/null", bin, d,
+            test_path("extra.json"));
+        RUN(0, "%s perf --net %s/finn-build_dataflow/model.onnx --fold %s --lenient 2>&1 | grep -q "
+            "'StreamingMaxPool_hls_0.*names no node of the pipeline'", bin, d, test_path("extra.json"));
         RUN(0, "%s perf --net %s/finn-build_dataflow/model.onnx --fold %s --json > %s", bin, d, test_path("fixed.json"),
             test_path("finn.json"));
         ASSERT_OK(bnn_file_read_all(test_path("finn.json"), &a, &la));

@@ -60,6 +60,8 @@ struct bnn_fold {
     int32_t n_defaults;
     struct bnn_fold_default *defaults;
     enum bnn_fold_format format;  /* the format it was read from */
+    int32_t lenient;              /* FINN's way: entries that name no node are warnings, not errors
+                                     (the pipeline builder leaves them unused) */
     int32_t swg_hls;              /* it names HLS sliding windows (ConvolutionInputGenerator_hls_N): a FINN
                                      pipeline for it uses them unless told otherwise */
 };
@@ -68,6 +70,11 @@ struct bnn_fold {
  * the content) for `net`; rejects unknown node names, unknown keys,
  * values < 1, MH % PE != 0 and MW % SIMD != 0, naming the node and rule. */
 enum bnn_status bnn_fold_load(const char *path, const struct bnn_net *net, struct bnn_fold **out);
+/* The same; with `lenient`, as FINN's ApplyConfig: an entry naming no node
+ * (a typo such as FINN's own "MVA_hls_3") becomes a warning in `warn` and
+ * is ignored, and the fold is marked lenient for the pipeline builder. */
+enum bnn_status bnn_fold_load_ex(const char *path, const struct bnn_net *net, int lenient, struct bnn_warnings *warn,
+                                 struct bnn_fold **out);
 /* A fold with PE = SIMD = 1 everywhere (FINN's default). */
 enum bnn_status bnn_fold_new(const struct bnn_net *net, struct bnn_fold **out);
 /* Writes FINN's format (node names MVAU_hls_N plus every per-node entry),

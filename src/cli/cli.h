@@ -19,6 +19,11 @@ int bnn_cmd_golden(int argc, char **argv);
 int bnn_cmd_resources(int argc, char **argv);
 int bnn_cmd_dse(int argc, char **argv);
 
+/* --lenient was given (any command): folding entries naming no node are warnings. */
+extern int bnn_cli_lenient;
+/* bnn_hw_build, then a warning for each folding entry a lenient fold left unused. */
+enum bnn_status bnn_cli_hw_build(const struct bnn_net *net, const struct bnn_fold *fold,
+                                 const struct bnn_hw_options *o, const char *where, struct bnn_hw_pipeline **p);
 /* Prints "bnnsim: <message>" for the library's last error; returns 1. */
 int bnn_cli_fail(enum bnn_status st);
 /* Prints "bnnsim: <formatted>" and returns 2 (usage errors). */

@@ -96,7 +96,7 @@ int bnn_cmd_golden(int argc, char **argv)
     if ((rc = bnn_cli_open(net_path, fold_path, 1, &net, &fold, &fold_path))) goto done;
     rc = 1;
     if (fold->swg_hls && ho.style == BNN_STYLE_FINN) ho.swg = BNN_SWG_HLS;
-    if ((st = bnn_hw_build(net, fold, &ho, fold_path, &p))) {
+    if ((st = bnn_cli_hw_build(net, fold, &ho, fold_path, &p))) {
         rc = bnn_cli_fail(st);
         goto done;
     }

@@ -80,7 +80,7 @@ int bnn_cmd_resources(int argc, char **argv)
     rc = 1;
     if (fold->swg_hls && ho.style == BNN_STYLE_FINN) ho.swg = BNN_SWG_HLS;
     ho.clock_mhz = dev.clock_mhz;
-    if ((st = bnn_hw_build(net, fold, &ho, fold_path, &p)) || (st = bnn_hw_resources(p, net, fold, &r))) {
+    if ((st = bnn_cli_hw_build(net, fold, &ho, fold_path, &p)) || (st = bnn_hw_resources(p, net, fold, &r))) {
         rc = bnn_cli_fail(st);
         goto done;
     }

@@ -38,6 +38,8 @@ static const char usage[] =
     "      write every stream's words (npy + hex) and the weight/threshold memories\n"
     "\n"
     "  bnnsim COMMAND --help   options of one command\n"
+    "  --lenient               (any command) a folding entry that names no node is a warning, as\n"
+    "                          FINN's ApplyConfig has it, not an error (FINN's own MVA_hls_3 typo)\n"
     "  bnnsim --version        version and kernel variant\n"
     "\n"
     "Examples:\n"
@@ -46,6 +48,8 @@ static const char usage[] =
     "\n"
     "Exit status: 0 on success, 1 on an error (one line on stderr), 2 on a usage error.\n"
     "Formats and exact semantics: README.md, docs/net-format.md, docs/semantics.md.\n";
+
+int bnn_cli_lenient;
 
 int bnn_cli_fail(enum bnn_status st)
 {
@@ -120,7 +124,10 @@ int bnn_cli_open(const char *net_path, const char *fold_path, int need_fold, str
     if (!fold) return 0;
     if (fold_path) {
         bnn_fold_free(own);
-        if ((st = bnn_fold_load(fold_path, *net, fold))) {
+        struct bnn_warnings fw = {0};
+        st = bnn_fold_load_ex(fold_path, *net, bnn_cli_lenient, &fw, fold);
+        bnn_cli_print_warnings(&fw);
+        if (st) {
             bnn_net_free(*net);
             *net = NULL;
             return bnn_cli_fail(st);
@@ -141,6 +148,17 @@ int bnn_cli_open(const char *net_path, const char *fold_path, int need_fold, str
                                    "FINN HW layers carries its own");
     }
     return 0;
+}
+
+enum bnn_status bnn_cli_hw_build(const struct bnn_net *net, const struct bnn_fold *fold,
+                                 const struct bnn_hw_options *o, const char *where, struct bnn_hw_pipeline **p)
+{
+    enum bnn_status st = bnn_hw_build(net, fold, o, where, p);
+    for (int32_t i = 0; !st && fold->lenient && i < fold->n_nodes; i++)
+        if (!fold->nodes[i].used)
+            bnn_cli_warn("%s: \"%s\" names no node of the pipeline built for '%s'; ignored (--lenient)", where,
+                         fold->nodes[i].name, net->name);
+    return st;
 }
 
 const char *bnn_cli_data_file(const char *arg)
@@ -170,6 +188,17 @@ int main(int argc, char **argv)
 {
     signal(SIGINT, on_fatal_signal);
     signal(SIGTERM, on_fatal_signal);
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    /* --lenient applies to every command: taken out before the command parses */
+    int n = 1;
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--lenient")) bnn_cli_lenient = 1;
+        else argv[n++] = argv[i];
+    argv[n] = NULL;
+    argc = n;
     if (argc < 2) {
         fputs(usage, stderr);
         return 2;

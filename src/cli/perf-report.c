@@ -16,7 +16,7 @@ enum bnn_status bnn_cli_perf_run(const struct bnn_net *net, const struct bnn_fol
                                  const struct bnn_hw_options *ho, const struct bnn_sim_options *so, struct bnn_perf *out)
 {
     memset(out, 0, sizeof *out);
-    enum bnn_status st = bnn_hw_build(net, fold, ho, fold_path, &out->p);
+    enum bnn_status st = bnn_cli_hw_build(net, fold, ho, fold_path, &out->p);
     if (st) return st;
     bnn_hw_estimate(out->p, &out->est);
     struct timespec t0;

@@ -241,7 +241,8 @@ int bnn__fold_default_matches(const struct bnn_fold_default *df, const char *op_
     return 0;
 }
 
-static enum bnn_status load_json(const char *path, const struct bnn_net *net, struct bnn_fold *f)
+static enum bnn_status load_json(const char *path, const struct bnn_net *net, struct bnn_fold *f,
+                                 struct bnn_warnings *warn)
 {
     json_error_t je;
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
@@ -265,6 +266,12 @@ static enum bnn_status load_json(const char *path, const struct bnn_net *net, st
             if (strcmp(net->layers[f->layers[m].layer].name, node) == 0) j = m;
         int other = 0;
         for (const char *const *k = finn_kinds; *k && j < 0; k++) other |= bnn__has_prefix_num(node, *k, &num);
+        if (f->lenient && (j >= f->n || (j < 0 && !other))) {
+            /* FINN's ApplyConfig warns about a name it cannot find and goes on */
+            bnn__warn(warn, "%s: \"%s\" names no node of '%s'; ignored, as FINN does (--lenient)", path, node,
+                      net->name);
+            continue;
+        }
         if (j < 0 && !other) {
             st = bnn_error(BNN_ERR_INVALID_ARG,
                            "%s: \"%s\": unknown node name (expected MVAU_hls_<n> with n < %d, a FINN node name such as "
@@ -316,6 +323,12 @@ done:
 
 enum bnn_status bnn_fold_load(const char *path, const struct bnn_net *net, struct bnn_fold **out)
 {
+    return bnn_fold_load_ex(path, net, 0, NULL, out);
+}
+
+enum bnn_status bnn_fold_load_ex(const char *path, const struct bnn_net *net, int lenient, struct bnn_warnings *warn,
+                                 struct bnn_fold **out)
+{
     *out = NULL;
     size_t len = 0;
     char *text = NULL;
@@ -330,7 +343,8 @@ enum bnn_status bnn_fold_load(const char *path, const struct bnn_net *net, struc
     while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
     if (*p == '{') {
         f->format = BNN_FOLD_FINN_JSON;
-        st = load_json(path, net, f);
+        f->lenient = lenient;
+        st = load_json(path, net, f, warn);
     } else if (strstr(text, "#define")) {
         f->format = BNN_FOLD_CONFIG_H;
         st = bnn__fold_parse_config_h(path, text, net, f);

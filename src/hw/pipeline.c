@@ -389,7 +389,7 @@ static enum bnn_status build(struct builder *b)
         if (b->fold->nodes[i].mvau >= 0) b->fold->nodes[i].used = 1;
     for (int32_t i = 0; i < b->fold->n_nodes; i++) {
         const struct bnn_fold_node *fe = &b->fold->nodes[i];
-        if (fe->used) continue;
+        if (fe->used || b->fold->lenient) continue;
         /* say which nodes of that kind exist */
         char op[BNN_NAME_MAX], have[160] = "none";
         op_type_of(fe->name, op, sizeof op);
