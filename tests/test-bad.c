@@ -94,11 +94,11 @@ static const struct bad cases[] = {
     {"npy shape overflow", "run " NET " --input @/y-ovf.npy", 1, "y-ovf.npy", "too large"},
     {"npy bad magic", "run " NET " --input @/y-magic.npy", 1, "y-magic.npy", ""},
     {"npy version 9", "run " NET " --input @/y-version.npy", 1, "y-version.npy", "version"},
-    {"npy float64 pixels", "run " NET " --input @/y-f8.npy", 1, "y-f8.npy", "float64"},
-    {"npy wrong image shape", "run " NET " --input @/y-shape.npy", 1, "y-shape.npy", "20x20x1"},
+    {"npy float64 pixel not whole", "run " NET " --input @/y-f8.npy", 1, "y-f8.npy", "element 30 of the float64 array is 0.5"},
+    {"npy wrong image shape", "run " NET " --input @/y-shape.npy", 1, "y-shape.npy", "shape (1, 20, 20) is not"},
     {"npy truncated data", "run " NET " --input @/y-trunc.npy", 1, "y-trunc.npy", ""},
     {"npy header length past the end", "run " NET " --input @/y-hlen.npy", 1, "y-hlen.npy", "header"},
-    {"npy zero dimensions", "run " NET " --input @/y-0d.npy", 1, "y-0d.npy", "dimensions"},
+    {"npy zero dimensions", "run " NET " --input @/y-0d.npy", 1, "y-0d.npy", "shape () is not"},
 
     /* ---- IDX inputs and labels ---- */
     {"idx labels as images", "run " NET " --input @/i-labels-as-images.idx3-ubyte", 1, "i-labels-as-images", ""},
@@ -439,6 +439,7 @@ static void make_input_files(void)
     memset(v9 + 10, ' ', 54);
     put("y-version.npy", v9, 64);
     static double f8[784];
+    f8[30] = 0.5;
     npy("y-f8.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (28, 28), }", f8, sizeof f8);
     npy("y-shape.npy", "{'descr': '|u1', 'fortran_order': False, 'shape': (1, 20, 20), }", px, 400);
     npy("y-trunc.npy", "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 28, 28), }", px, 100);

@@ -117,6 +117,103 @@ static void test_inputs_read_back(void **state)
 }
 
 /* Debian's dataset-fashion-mnist: the real 10,000-image test set, gzip IDX. */
+/* A .npy with a hand-written header (any descr, either order) around `data`. */
+static void write_npy(const char *path, const char *descr, int fortran, const char *shape, const void *data, size_t n)
+{
+    char h[256];
+    int k = snprintf(h, sizeof h, "{'descr': '%s', 'fortran_order': %s, 'shape': %s, }", descr, fortran ? "True" : "False",
+                     shape);
+    while ((10 + k + 1) % 64) h[k++] = ' ';
+    h[k++] = '\n';
+    uint8_t *b = malloc(10 + (size_t)k + n);
+    memcpy(b, "\x93NUMPY\x01\x00", 8);
+    b[8] = (uint8_t)k, b[9] = 0;
+    memcpy(b + 10, h, (size_t)k);
+    memcpy(b + 10 + k, data, n);
+    test_write(path, b, 10 + (size_t)k + n);
+    free(b);
+}
+
+/* FINN's test vectors: float32 NCHW, any numeric dtype, Fortran order,
+ * layouts inferred or forced, labels from .npy; each wrong one named. */
+static void test_finn_npy_inputs(void **state)
+{
+    enum { N = 2, H = 3, W = 4, C = 3 };
+    uint8_t hwc[N * H * W * C];
+    for (int i = 0; i < N * H * W * C; i++) hwc[i] = (uint8_t)(i * 37 + 11);
+    float chw[N * C * H * W], fort[N * H * W * C];
+    int16_t i16[N * H * W * C];
+    for (int n = 0; n < N; n++)
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++)
+                for (int c = 0; c < C; c++) {
+                    int src = ((n * H + y) * W + x) * C + c;
+                    chw[((n * C + c) * H + y) * W + x] = hwc[src];
+                    /* Fortran order of the (N,H,W,C) array: the first index fastest */
+                    fort[((c * W + x) * H + y) * N + n] = hwc[src];
+                    i16[src] = hwc[src];
+                }
+    struct {
+        const char *name, *descr, *shape;
+        int fortran;
+        const void *data;
+        size_t len;
+        enum bnn_layout layout;
+        const char *said;
+    } ok[] = {
+        {"chw.npy", "<f4", "(2, 3, 3, 4)", 0, chw, sizeof chw, BNN_LAYOUT_AUTO, "NCHW"},
+        {"chw-forced.npy", "<f4", "(2, 3, 3, 4)", 0, chw, sizeof chw, BNN_LAYOUT_NCHW, "--layout"},
+        {"hwc.npy", "|u1", "(2, 3, 4, 3)", 0, hwc, sizeof hwc, BNN_LAYOUT_AUTO, "NHWC"},
+        {"hwc-i16.npy", "<i2", "(2, 3, 4, 3)", 0, i16, sizeof i16, BNN_LAYOUT_NHWC, "int16"},
+        {"fortran.npy", "<f4", "(2, 3, 4, 3)", 1, fort, sizeof fort, BNN_LAYOUT_AUTO, "NHWC"},
+    };
+    for (size_t t = 0; t < sizeof ok / sizeof ok[0]; t++) {
+        write_npy(test_path(ok[t].name), ok[t].descr, ok[t].fortran, ok[t].shape, ok[t].data, ok[t].len);
+        struct bnn_images m = {.layout = ok[t].layout};
+        ASSERT_OK(bnn_images_append_file(&m, test_path(ok[t].name), H, W, C));
+        assert_int_equal(m.n, N);
+        for (int i = 0; i < N * H * W * C; i++)
+            if (m.pixels[i] != hwc[i]) fail_msg("%s: pixel %d is %d, expected %d", ok[t].name, i, m.pixels[i], hwc[i]);
+        if (!strstr(m.note, ok[t].said)) fail_msg("%s: note '%s' lacks '%s'", ok[t].name, m.note, ok[t].said);
+        bnn_images_free(&m);
+    }
+    /* wrong ones: the message names the file, the dtype found and the shape */
+    float half[N * C * H * W];
+    memcpy(half, chw, sizeof chw);
+    half[5] = 2.5f;
+    write_npy(test_path("half.npy"), "<f4", 0, "(2, 3, 3, 4)", half, sizeof half);
+    struct bnn_images m = {0};
+    ASSERT_ERR(bnn_images_append_file(&m, test_path("half.npy"), H, W, C), "element 5 of the float32 array is 2.5");
+    i16[7] = 300;
+    write_npy(test_path("big.npy"), "<i2", 0, "(2, 3, 4, 3)", i16, sizeof i16);
+    ASSERT_ERR(bnn_images_append_file(&m, test_path("big.npy"), H, W, C), "element 7 of the int16 array is 300");
+    struct bnn_images nhwc = {.layout = BNN_LAYOUT_NHWC};
+    ASSERT_ERR(bnn_images_append_file(&nhwc, test_path("chw.npy"), H, W, C),
+               "float32 array of shape (2, 3, 3, 4) is not NHWC (N, H, W, C) images of 3x4x3");
+    ASSERT_ERR(bnn_images_append_file(&m, test_path("chw.npy"), 4, 4, 3), "float32 array of shape (2, 3, 3, 4)");
+    assert_int_equal(m.n, 0);
+
+    /* labels: FINN's expected_output.npy (int64, (N)) and (N, 1) */
+    ASSERT_OK(bnn_images_append_file(&m, test_path("chw.npy"), H, W, C));
+    int64_t lab[2] = {7, 3};
+    write_npy(test_path("lab.npy"), "<i8", 0, "(2,)", lab, sizeof lab);
+    ASSERT_OK(bnn_images_set_labels(&m, test_path("lab.npy"), 0, 2));
+    assert_int_equal(m.labels[0], 7);
+    assert_int_equal(m.labels[1], 3);
+    write_npy(test_path("lab1.npy"), "<i8", 0, "(2, 1)", lab, sizeof lab);
+    m.labels[0] = -1;
+    ASSERT_OK(bnn_images_set_labels(&m, test_path("lab1.npy"), 0, 2));
+    assert_int_equal(m.labels[0], 7);
+    write_npy(test_path("lab2.npy"), "<i8", 0, "(1, 2)", lab, sizeof lab);
+    ASSERT_ERR(bnn_images_set_labels(&m, test_path("lab2.npy"), 0, 2), "labels must have shape (N) or (N, 1), not (1, 2)");
+    write_npy(test_path("lab3.npy"), "<i8", 0, "(1,)", lab, sizeof lab[0]);
+    ASSERT_ERR(bnn_images_set_labels(&m, test_path("lab3.npy"), 0, 2), "lab3.npy: 1 labels for 2 images");
+    lab[1] = -4;
+    write_npy(test_path("lab4.npy"), "<i8", 0, "(2,)", lab, sizeof lab);
+    ASSERT_ERR(bnn_images_set_labels(&m, test_path("lab4.npy"), 0, 2), "label 1 of the int64 array is not a class index");
+    bnn_images_free(&m);
+}
+
 static void test_fashion_mnist(void **state)
 {
     (void)state;
@@ -148,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_npy_roundtrip_all_dtypes),
         cmocka_unit_test(test_npz_roundtrip),
         cmocka_unit_test(test_inputs_read_back),
+        cmocka_unit_test(test_finn_npy_inputs),
         cmocka_unit_test(test_fashion_mnist),
     };
     return cmocka_run_group_tests_name("io", tests, NULL, NULL);

@@ -932,6 +932,13 @@ static void test_cli_onnx(void **state)
         ASSERT_OK(bnn_file_read_all(test_path("typo.txt"), &a, &la));
         assert_non_null(strstr((char *)a, "\"MVA_hls_3\": unknown node name"));
         free(a);
+        /* FINN's own test vectors: float32 NCHW input.npy, expected_output.npy as labels */
+        RUN(0, "%s run --net %s/finn-build_dataflow/model.onnx --input %s/finn-build_dataflow/input.npy --labels "
+            "%s/finn-build_dataflow/expected_output.npy > %s 2>&1", bin, d, d, d, test_path("vectors.txt"));
+        ASSERT_OK(bnn_file_read_all(test_path("vectors.txt"), &a, &la));
+        if (!strstr((char *)a, "accuracy 100.00 % (4 of 4)") || !strstr((char *)a, "float32 (4, 1, 28, 28) read as NCHW"))
+            fail_msg("FINN's test vectors: %s", (char *)a);
+        free(a);
         /* --lenient: FINN's way, a warning naming the entry, in --json too, and MVAU_hls_3 at FINN's default 1 x 1 */
         RUN(0, "%s perf --lenient --net %s/finn-build_dataflow/model.onnx --fold %s/finn-build_dataflow/folding_config.json "
             "--json > %s 2>%s", bin, d, d, test_path("lenient.json"), test_path("lenient.txt"));

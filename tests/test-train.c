@@ -254,7 +254,7 @@ static void test_cli_train(void **state)
     int32_t *lab = malloc(400 * sizeof *lab);
     for (int i = 0; i < 400; i++) lab[i] = train_set.labels[i];
     lab[123] = 12;
-    struct bnn_images bad = {400, 28, 28, 1, train_set.pixels, lab};
+    struct bnn_images bad = {.n = 400, .h = 28, .w = 28, .c = 1, .pixels = train_set.pixels, .labels = lab};
     struct bnn_train_options o;
     bnn_train_options_default(&o);
     ASSERT_OK(bnn_train_topology("tfc", &o));

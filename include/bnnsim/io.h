@@ -57,11 +57,15 @@ enum bnn_status bnn_npz_write(const char *path, int32_t n, const char *const *na
 
 /* ---- Input images ---- */
 
+enum bnn_layout { BNN_LAYOUT_AUTO = 0, BNN_LAYOUT_NHWC, BNN_LAYOUT_NCHW };
+
 /* A batch of images as raw 8-bit pixels, HWC, all of one shape. */
 struct bnn_images {
     int32_t n, h, w, c;
     uint8_t *pixels; /* n*h*w*c */
     int32_t *labels; /* n entries, -1 where unknown */
+    enum bnn_layout layout; /* set by the caller: how .npy arrays are laid out (AUTO: from the shape) */
+    char note[320];         /* set by a .npy read: the layout and dtype it took, for the user */
 };
 
 enum bnn_input_format {
@@ -75,12 +79,16 @@ enum bnn_input_format {
  *    N x H x W (c = 1) or N x H x W x C;
  *  - PNG / JPEG / BMP / ... through stb_image: converted to c channels
  *    (luma for 1), then resized to w x h with stb_image_resize;
- *  - .npy of uint8: (H,W), (H,W,C), (N,H,W) or (N,H,W,C).
+ *  - .npy of any numeric dtype holding whole pixel values 0..255 (FINN's
+ *    input.npy is float32 NCHW), C or Fortran order: (H,W), (H,W,C),
+ *    (C,H,W), (N,H,W), (N,H,W,C), (N,C,H,W) or (N,H*W*C); NHWC or NCHW
+ *    from imgs->layout, else from the shape (imgs->note says which).
  * Only images are resized; the other formats must match the shape. Appends
  * to `imgs` (which must be zeroed or hold images of the same shape). */
 enum bnn_status bnn_images_append_file(struct bnn_images *imgs, const char *path, int32_t h,
                                        int32_t w, int32_t c);
-/* Reads labels from an IDX1 file (or .npy of integers) into imgs->labels,
+/* Reads labels from an IDX1 file or a .npy of whole numbers, shape (N) or
+ * (N,1) (FINN's expected_output.npy), into imgs->labels,
  * for images [first, first+count). */
 enum bnn_status bnn_images_set_labels(struct bnn_images *imgs, const char *path, int32_t first,
                                       int32_t count);

@@ -40,9 +40,12 @@ void bnn_cli_print_warnings(struct bnn_warnings *w);
 void bnn_cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* json_dumps of a command's document with its "warnings" array (every warning of the run). */
 char *bnn_cli_dumps(json_t *doc, size_t flags);
-/* An input file as given, or the bundled one it names ("data/samples/x" from
- * any directory); the returned string lives until the next call. */
-const char *bnn_cli_data_file(const char *arg);
+/* Appends the images of one --input file (as given, or the bundled file it
+ * names: "data/samples/x" from any directory), converted to `in`; says on
+ * stderr how a .npy was read unless quiet. */
+enum bnn_status bnn_cli_append_input(struct bnn_images *imgs, const char *arg, struct bnn_shape in, int quiet);
+/* --layout nchw|nhwc|auto: 0, or a usage error (2). */
+int bnn_cli_parse_layout(const char *s, enum bnn_layout *o);
 int bnn_cli_parse_int(const char *opt, const char *s, long lo, long hi, long *out);
 /* --style finn|paper into the hardware options (and the matching window
  * generator); 0, or a usage error (2). */

@@ -33,6 +33,8 @@ static const char help[] =
     "  --input FILE...   images (CIFAR-10 records, IDX, PNG/JPEG/BMP, .npy)\n"
     "  -o DIR            output directory (new)\n"
     "  --frames N        use only the first N images\n"
+    "  --layout L        how .npy inputs are laid out: nchw (FINN's input.npy), nhwc,\n"
+    "                    or auto (default: from the shape, and said on stderr)\n"
     "  --layers A,B      only the streams and memories of these layers\n"
     "  --no-memories     streams only\n"
     "  --style S         finn (default) or paper pipeline\n"
@@ -50,11 +52,12 @@ int bnn_cmd_golden(int argc, char **argv)
         {"input", required_argument, 0, 'i'}, {"frames", required_argument, 0, 'F'},
         {"layers", required_argument, 0, 'L'}, {"no-memories", no_argument, 0, 'M'},
         {"style", required_argument, 0, 's'}, {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
+        {"layout", required_argument, 0, 'Y'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *net_path = NULL, *fold_path = NULL, *out = NULL;
     const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
     int n_inputs = 0, quiet = 0, rc = 2;
     long frames = 0;
+    enum bnn_layout layout = BNN_LAYOUT_AUTO;
     struct bnn_golden_options go = {0, NULL, 1};
     struct bnn_hw_options ho;
     bnn_hw_options_default(&ho);
@@ -68,6 +71,7 @@ int bnn_cmd_golden(int argc, char **argv)
             inputs[n_inputs++] = optarg;
             while (optind < argc && argv[optind][0] != '-') inputs[n_inputs++] = argv[optind++];
             break;
+        case 'Y': if (bnn_cli_parse_layout(optarg, &layout)) goto out; break;
         case 'F': if (bnn_cli_parse_int("--frames", optarg, 1, 1 << 24, &frames)) goto out; break;
         case 'L': go.layers = optarg; break;
         case 'M': go.memories = 0; break;
@@ -91,7 +95,7 @@ int bnn_cmd_golden(int argc, char **argv)
     struct bnn_net *net = NULL;
     struct bnn_fold *fold = NULL;
     struct bnn_hw_pipeline *p = NULL;
-    struct bnn_images imgs = {0};
+    struct bnn_images imgs = {.layout = layout};
     enum bnn_status st;
     if ((rc = bnn_cli_open(net_path, fold_path, 1, &net, &fold, &fold_path))) goto done;
     rc = 1;
@@ -102,7 +106,7 @@ int bnn_cmd_golden(int argc, char **argv)
     }
     const struct bnn_shape in = net->layers[0].out;
     for (int k = 0; k < n_inputs; k++)
-        if ((st = bnn_images_append_file(&imgs, bnn_cli_data_file(inputs[k]), in.h, in.w, in.c))) { rc = bnn_cli_fail(st); goto done; }
+        if ((st = bnn_cli_append_input(&imgs, inputs[k], in, quiet))) { rc = bnn_cli_fail(st); goto done; }
     if ((st = bnn_golden_write(net, fold, p, imgs.pixels, imgs.n, &go, out, quiet ? NULL : stderr))) {
         rc = bnn_cli_fail(st);
         goto done;

@@ -22,7 +22,8 @@ static const char help[] =
     "\n"
     "Inputs (format detected from content; docs/net-format.md gives each conversion):\n"
     "  CIFAR-10 binary records, IDX image files (MNIST, Fashion-MNIST; .gz too),\n"
-    "  PNG/JPEG/BMP pictures (resized to the input size), .npy of uint8 pixels.\n"
+    "  PNG/JPEG/BMP pictures (resized to the input size), .npy arrays of whole\n"
+    "  pixel values 0..255 in any numeric dtype (FINN's float32 NCHW input.npy).\n"
     "\n"
     "Options:\n"
     "  --net FILE         network: NET.json (NET.npz beside it) or a FINN/QONNX MODEL.onnx\n"
@@ -30,8 +31,11 @@ static const char help[] =
     "                     pipeline report (simulated and analytic)\n"
     "  --style S          pipeline for the report: finn (default) or paper\n"
     "  --input FILE...    one or more input files (several may follow one --input)\n"
-    "  --labels FILE      IDX1 labels for the inputs: reports accuracy\n"
+    "  --labels FILE      labels for the inputs (IDX1, or a .npy of integers such as\n"
+    "                     FINN's expected_output.npy): reports accuracy\n"
     "                     (CIFAR-10 records carry their own labels)\n"
+    "  --layout L         how .npy inputs are laid out: nchw (FINN's input.npy), nhwc,\n"
+    "                     or auto (default: from the shape, and said on stderr)\n"
     "  --limit N          classify only the first N images\n"
     "  --engine E         ref (packed XNOR-popcount, default) or float (OpenBLAS)\n"
     "  --threads N        OpenMP threads (default: all cores); results do not change\n"
@@ -179,11 +183,12 @@ int bnn_cmd_run(int argc, char **argv)
         {"dump", required_argument, 0, 'd'},    {"dump-index", required_argument, 0, 'D'},
         {"json", no_argument, 0, 'j'},          {"quiet", no_argument, 0, 'q'},
         {"style", required_argument, 0, 's'},   {"isa", required_argument, 0, 'I'},
-        {"help", no_argument, 0, 'h'},
+        {"layout", required_argument, 0, 'Y'},  {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     const char *net_path = NULL, *fold_path = NULL, *labels = NULL, *dump = NULL, *out_path = NULL;
     const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
     int n_inputs = 0, json = 0, quiet = 0, rc = 1;
+    enum bnn_layout layout = BNN_LAYOUT_AUTO;
     long limit = -1, threads = 0, dump_index = 0;
     double clock_mhz = 200;
     struct bnn_hw_options ho;
@@ -200,6 +205,7 @@ int bnn_cmd_run(int argc, char **argv)
             while (optind < argc && argv[optind][0] != '-') inputs[n_inputs++] = argv[optind++];
             break;
         case 'L': labels = optarg; break;
+        case 'Y': if (bnn_cli_parse_layout(optarg, &layout)) goto out2; break;
         case 'l': if (bnn_cli_parse_int("--limit", optarg, 1, 1L << 30, &limit)) goto out2; break;
         case 'e': if (bnn_engine_parse(optarg, &popt.engine)) { rc = bnn_cli_usage_error("--engine: %s", bnn_last_error()); goto out; } break;
         case 't': if (bnn_cli_parse_int("--threads", optarg, 1, 1024, &threads)) goto out2; break;
@@ -247,7 +253,7 @@ int bnn_cmd_run(int argc, char **argv)
     struct bnn_net *net = NULL;
     struct bnn_fold *fold = NULL;
     struct bnn_plan *plan = NULL;
-    struct bnn_images imgs = {0};
+    struct bnn_images imgs = {.layout = layout};
     struct input_file *files = calloc((size_t)n_inputs, sizeof *files);
     int32_t *scores = NULL;
     struct bnn_result *res = NULL;
@@ -283,7 +289,7 @@ int bnn_cmd_run(int argc, char **argv)
     for (int k = 0; k < n_inputs; k++) {
         files[k].path = inputs[k];
         files[k].first = imgs.n;
-        if ((st = bnn_images_append_file(&imgs, bnn_cli_data_file(inputs[k]), in.h, in.w, in.c))) { rc = bnn_cli_fail(st); goto done; }
+        if ((st = bnn_cli_append_input(&imgs, inputs[k], in, quiet || json))) { rc = bnn_cli_fail(st); goto done; }
         files[k].count = imgs.n - files[k].first;
     }
     if (labels) {

@@ -161,10 +161,23 @@ enum bnn_status bnn_cli_hw_build(const struct bnn_net *net, const struct bnn_fol
     return st;
 }
 
-const char *bnn_cli_data_file(const char *arg)
+enum bnn_status bnn_cli_append_input(struct bnn_images *imgs, const char *arg, struct bnn_shape in, int quiet)
 {
-    static char buf[4200];
-    return bnn_data_resolve(arg, BNN_DATA_FILE, buf, sizeof buf);
+    char buf[4200];
+    imgs->note[0] = 0;
+    enum bnn_status st = bnn_images_append_file(imgs, bnn_data_resolve(arg, BNN_DATA_FILE, buf, sizeof buf), in.h, in.w,
+                                                in.c);
+    if (!st && imgs->note[0] && !quiet) fprintf(stderr, "bnnsim: %s: %s\n", arg, imgs->note);
+    return st;
+}
+
+int bnn_cli_parse_layout(const char *s, enum bnn_layout *o)
+{
+    if (!strcmp(s, "nchw") || !strcmp(s, "NCHW")) *o = BNN_LAYOUT_NCHW;
+    else if (!strcmp(s, "nhwc") || !strcmp(s, "NHWC")) *o = BNN_LAYOUT_NHWC;
+    else if (!strcmp(s, "auto")) *o = BNN_LAYOUT_AUTO;
+    else return bnn_cli_usage_error("--layout: expected nchw, nhwc or auto, got '%s'", s);
+    return 0;
 }
 
 int bnn_cli_parse_int(const char *opt, const char *s, long lo, long hi, long *out)

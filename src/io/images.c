@@ -203,27 +203,89 @@ static enum bnn_status read_picture(struct bnn_images *m, const char *path, cons
     return BNN_OK;
 }
 
+/* Element i as a pixel, or -1 when it is not a whole number 0..255. */
+static int npy_pixel(const struct bnn_array *a, int64_t i)
+{
+    if (a->dtype == BNN_DT_F32 || a->dtype == BNN_DT_F64) {
+        double v = a->dtype == BNN_DT_F32 ? ((const float *)a->data)[i] : ((const double *)a->data)[i];
+        return v >= 0 && v <= 255 && v == (double)(int)v ? (int)v : -1;
+    }
+    if (a->dtype == BNN_DT_U64 && ((const uint64_t *)a->data)[i] > 255) return -1;
+    int64_t v = bnn_array_get_i64(a, i);
+    return v >= 0 && v <= 255 ? (int)v : -1;
+}
+
+static void shape_str(const struct bnn_array *a, char *o, size_t n)
+{
+    int k = snprintf(o, n, "(");
+    for (int d = 0; d < a->ndim && k < (int)n; d++)
+        k += snprintf(o + k, n - (size_t)k, "%lld%s", (long long)a->shape[d], d + 1 < a->ndim ? ", " : "");
+    if (k < (int)n) snprintf(o + k, n - (size_t)k, ")");
+}
+
+/* The image count if the array's shape is `layout` for h x w x c, else 0. */
+static int64_t npy_count(const struct bnn_array *a, enum bnn_layout layout, int32_t h, int32_t w, int32_t c)
+{
+    const int64_t *s = a->shape;
+    int nchw = layout == BNN_LAYOUT_NCHW;
+    switch (a->ndim) {
+    case 2:
+        if (c == 1 && s[0] == h && s[1] == w) return 1;
+        return s[1] == (int64_t)h * w * c && !(s[0] == h && s[1] == w) ? s[0] : 0; /* (N, H*W*C) */
+    case 3:
+        if (c == 1 && s[1] == h && s[2] == w) return s[0];                    /* (N, H, W) */
+        if (nchw) return s[0] == c && s[1] == h && s[2] == w;                 /* (C, H, W) */
+        return s[0] == h && s[1] == w && s[2] == c;                           /* (H, W, C) */
+    case 4:
+        if (nchw) return s[1] == c && s[2] == h && s[3] == w ? s[0] : 0;
+        return s[1] == h && s[2] == w && s[3] == c ? s[0] : 0;
+    }
+    return 0;
+}
+
 static enum bnn_status read_npy_images(struct bnn_images *m, const char *path, const uint8_t *buf, size_t len,
                                        int32_t h, int32_t w, int32_t c)
 {
     struct bnn_array a;
     enum bnn_status st = bnn_npy_parse(buf, len, path, &a);
     if (st) return st;
-    if (a.dtype != BNN_DT_U8) {
-        const enum bnn_dtype got = a.dtype;
+    char shp[160];
+    shape_str(&a, shp, sizeof shp);
+    /* FINN writes NCHW; with one channel both orders are the same bytes */
+    int64_t n_chw = m->layout != BNN_LAYOUT_NHWC ? npy_count(&a, BNN_LAYOUT_NCHW, h, w, c) : 0;
+    int64_t n_hwc = m->layout != BNN_LAYOUT_NCHW ? npy_count(&a, BNN_LAYOUT_NHWC, h, w, c) : 0;
+    enum bnn_layout lay = n_chw ? BNN_LAYOUT_NCHW : BNN_LAYOUT_NHWC;
+    int64_t n = n_chw ? n_chw : n_hwc;
+    if (n < 1 || n > INT32_MAX) {
+        const enum bnn_dtype dt = a.dtype;
+        const char *want = m->layout == BNN_LAYOUT_NCHW ? "NCHW (N, C, H, W)" : m->layout == BNN_LAYOUT_NHWC ?
+                           "NHWC (N, H, W, C)" : "(N, C, H, W), (N, H, W, C), (N, H, W) or (H, W, C)";
         bnn_array_free(&a);
-        return bnn_error(BNN_ERR_UNSUPPORTED, "%s: .npy inputs must be uint8 pixels (got %s)", path, bnn_dtype_str(got));
+        return bnn_error(BNN_ERR_INVALID_ARG, "%s: %s array of shape %s is not %s images of %dx%dx%d (H x W x C)", path,
+                         bnn_dtype_str(dt), shp, want, h, w, c);
     }
-    int64_t n = 1, gh = 0, gw = 0, gc = 1;
-    if (a.ndim == 2) gh = a.shape[0], gw = a.shape[1];
-    else if (a.ndim == 3 && c > 1) gh = a.shape[0], gw = a.shape[1], gc = a.shape[2];
-    else if (a.ndim == 3) n = a.shape[0], gh = a.shape[1], gw = a.shape[2];
-    else if (a.ndim == 4) n = a.shape[0], gh = a.shape[1], gw = a.shape[2], gc = a.shape[3];
-    else { bnn_array_free(&a); return bnn_error(BNN_ERR_INVALID_ARG, "%s: .npy inputs must have 2 to 4 dimensions", path); }
-    if (gh != h || gw != w || gc != c) { bnn_array_free(&a); return shape_error(path, ".npy", h, w, c, gh, gw, gc); }
-    if (n < 1) { bnn_array_free(&a); return bnn_error(BNN_ERR_INVALID_ARG, "%s: no images", path); }
+    for (int64_t i = 0; i < a.count; i++)
+        if (npy_pixel(&a, i) < 0) {
+            double v = a.dtype == BNN_DT_F32 ? ((const float *)a.data)[i] : a.dtype == BNN_DT_F64 ?
+                       ((const double *)a.data)[i] : (double)bnn_array_get_i64(&a, i);
+            enum bnn_dtype dt = a.dtype;
+            bnn_array_free(&a);
+            return bnn_error(BNN_ERR_INVALID_ARG, "%s: element %lld of the %s array is %g: pixels must be whole numbers "
+                             "0..255", path, (long long)i, bnn_dtype_str(dt), v);
+        }
     uint8_t *o = grow(m, (int32_t)n, h, w, c);
-    if (o) memcpy(o, a.data, (size_t)a.count);
+    if (o) {
+        int64_t plane = (int64_t)h * w;
+        for (int64_t k = 0; k < n; k++)
+            for (int64_t p = 0; p < plane; p++)
+                for (int32_t ch = 0; ch < c; ch++) {
+                    int64_t src = lay == BNN_LAYOUT_NCHW ? (k * c + ch) * plane + p : (k * plane + p) * c + ch;
+                    o[(k * plane + p) * c + ch] = (uint8_t)npy_pixel(&a, src);
+                }
+        snprintf(m->note, sizeof m->note, "%s %s read as %s: %lld image%s of %dx%dx%d (%s)",
+                 bnn_dtype_str(a.dtype), shp, lay == BNN_LAYOUT_NCHW ? "NCHW" : "NHWC", (long long)n, n == 1 ? "" : "s",
+                 h, w, c, m->layout ? "--layout" : c == 1 ? "one channel: either order" : "from the shape; --layout to choose");
+    }
     bnn_array_free(&a);
     return o ? BNN_OK : bnn__last_status();
 }
@@ -261,12 +323,45 @@ enum bnn_status bnn_images_append_file(struct bnn_images *m, const char *path, i
     return st;
 }
 
+/* FINN's expected_output.npy: int64 of shape (N) or (N, 1) */
+static enum bnn_status npy_labels(struct bnn_images *m, const char *path, const uint8_t *buf, size_t len, int32_t first,
+                                  int32_t count)
+{
+    struct bnn_array a;
+    enum bnn_status st = bnn_npy_parse(buf, len, path, &a);
+    if (st) return st;
+    char shp[160];
+    shape_str(&a, shp, sizeof shp);
+    if (a.ndim < 1 || a.ndim > 2 || (a.ndim == 2 && a.shape[1] != 1))
+        st = bnn_error(BNN_ERR_INVALID_ARG, "%s: labels must have shape (N) or (N, 1), not %s", path, shp);
+    else if (a.shape[0] < count)
+        st = bnn_error(BNN_ERR_INVALID_ARG, "%s: %lld labels for %d images", path, (long long)a.shape[0], count);
+    for (int32_t i = 0; !st && i < count; i++) {
+        int v = npy_pixel(&a, i); /* a class: a whole number, and bnnsim's nets have at most 256 */
+        if (v < 0) st = bnn_error(BNN_ERR_INVALID_ARG, "%s: label %d of the %s array is not a class index 0..255", path,
+                                  i, bnn_dtype_str(a.dtype));
+        else m->labels[first + i] = v;
+    }
+    bnn_array_free(&a);
+    return st;
+}
+
 enum bnn_status bnn_images_set_labels(struct bnn_images *m, const char *path, int32_t first, int32_t count)
 {
     uint8_t *buf;
     size_t len;
-    enum bnn_status st = read_idx_file(path, &buf, &len);
-    if (st) return st;
+    uint8_t magic[6] = {0};
+    FILE *f = bnn__check_regular(path) ? NULL : fopen(path, "rb");
+    size_t got = f ? fread(magic, 1, sizeof magic, f) : 0;
+    if (f) fclose(f);
+    enum bnn_status st;
+    if (got == 6 && memcmp(magic, "\x93NUMPY", 6) == 0) {
+        if ((st = bnn_file_read_all(path, &buf, &len))) return st;
+        st = npy_labels(m, path, buf, len, first, count);
+        free(buf);
+        return st;
+    }
+    if ((st = read_idx_file(path, &buf, &len))) return st;
     st = BNN_OK;
     if (len >= 8 && buf[0] == 0 && buf[1] == 0 && buf[2] == 0x08 && buf[3] == 1) {
         uint32_t n = be32(buf + 4);
@@ -274,7 +369,7 @@ enum bnn_status bnn_images_set_labels(struct bnn_images *m, const char *path, in
         else if ((int64_t)n < count) st = bnn_error(BNN_ERR_INVALID_ARG, "%s: %u labels for %d images", path, n, count);
         else for (int32_t i = 0; i < count; i++) m->labels[first + i] = buf[8 + i];
     } else {
-        st = bnn_error(BNN_ERR_PARSE, "%s: labels must be an IDX1 file of unsigned bytes", path);
+        st = bnn_error(BNN_ERR_PARSE, "%s: labels must be an IDX1 file of unsigned bytes or a .npy of integers", path);
     }
     free(buf);
     return st;

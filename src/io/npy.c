@@ -47,6 +47,24 @@ void bnn_array_free(struct bnn_array *a)
     memset(a, 0, sizeof *a);
 }
 
+/* Fortran order (first index fastest) into C order: walk the C order with a
+ * multi-index and keep the Fortran offset alongside it. */
+static void from_fortran(struct bnn_array *a, const uint8_t *src, size_t es)
+{
+    int64_t idx[BNN_ARRAY_MAX_DIMS] = {0}, fstride[BNN_ARRAY_MAX_DIMS], off = 0;
+    for (int d = 0; d < a->ndim; d++) fstride[d] = d ? fstride[d - 1] * a->shape[d - 1] : 1;
+    uint8_t *dst = a->data;
+    for (int64_t i = 0; i < a->count; i++) {
+        memcpy(dst + (size_t)i * es, src + (size_t)off * es, es);
+        for (int d = a->ndim - 1; d >= 0; d--) {
+            off += fstride[d];
+            if (++idx[d] < a->shape[d]) break;
+            off -= fstride[d] * a->shape[d];
+            idx[d] = 0;
+        }
+    }
+}
+
 /* Finds 'key' in the header dict and returns a pointer just past its ':'. */
 static const char *dict_value(const char *h, const char *key)
 {
@@ -152,11 +170,6 @@ enum bnn_status bnn_npy_parse(const uint8_t *buf, size_t len, const char *where,
         }
         sh = end;
     }
-    if (fortran && out->ndim > 1) {
-        bnn_error(BNN_ERR_UNSUPPORTED, "%s: Fortran-order .npy arrays are not supported (save with C order)", where);
-        st = BNN_ERR_UNSUPPORTED;
-        goto fail;
-    }
     size_t es = (size_t)size, need;
     if (__builtin_mul_overflow((size_t)out->count, es, &need)) {
         bnn_error(st, "%s: .npy array too large", where);
@@ -173,7 +186,8 @@ enum bnn_status bnn_npy_parse(const uint8_t *buf, size_t len, const char *where,
         st = BNN_ERR_NOMEM;
         goto fail;
     }
-    memcpy(out->data, buf + off, need);
+    if (fortran && out->ndim > 1) from_fortran(out, buf + off, es);
+    else memcpy(out->data, buf + off, need);
     if (order == '>' && es > 1) {
         uint8_t *p = out->data;
         for (size_t i = 0; i < need; i += es)

@@ -96,33 +96,44 @@ static int t_npz(const uint8_t *d, size_t n)
     return 0;
 }
 
-static int t_npy(const uint8_t *d, size_t n)
-{
-    struct bnn_array a;
-    if (!bnn_npy_parse(d, n, "fuzz.npy", &a)) bnn_array_free(&a);
-    return 0;
-}
-
 static int images(const uint8_t *d, size_t n, const char *name, int32_t h, int32_t w, int32_t c)
 {
     write_file(at(name), d, n);
-    struct bnn_images im = {0};
-    bnn_images_append_file(&im, at(name), h, w, c);
-    bnn_images_free(&im);
+    for (int lay = BNN_LAYOUT_AUTO; lay <= BNN_LAYOUT_NCHW; lay++) {
+        struct bnn_images im = {.layout = (enum bnn_layout)lay};
+        bnn_images_append_file(&im, at(name), h, w, c);
+        bnn_images_free(&im);
+    }
     return 0;
 }
 
-static int t_idx(const uint8_t *d, size_t n)
+/* labels for a set of 4 images, read from the file at `name` */
+static void labels(const char *name)
 {
-    images(d, n, "x.idx3-ubyte", 28, 28, 1);
-    /* and as labels for an image set */
     struct bnn_images im = {0};
     static uint8_t px[784 * 4];
     im.n = 4, im.h = im.w = 28, im.c = 1;
     im.pixels = px;
     int32_t lab[4];
     im.labels = lab;
-    bnn_images_set_labels(&im, at("x.idx3-ubyte"), 0, 4);
+    bnn_images_set_labels(&im, at(name), 0, 4);
+}
+
+/* the parser, then the same bytes as images of two shapes and as labels */
+static int t_npy(const uint8_t *d, size_t n)
+{
+    struct bnn_array a;
+    if (!bnn_npy_parse(d, n, "fuzz.npy", &a)) bnn_array_free(&a);
+    images(d, n, "x.npy", 28, 28, 1);
+    images(d, n, "x.npy", 4, 2, 3);
+    labels("x.npy");
+    return 0;
+}
+
+static int t_idx(const uint8_t *d, size_t n)
+{
+    images(d, n, "x.idx3-ubyte", 28, 28, 1);
+    labels("x.idx3-ubyte"); /* and as labels for an image set */
     return 0;
 }
 
