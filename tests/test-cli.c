@@ -484,8 +484,15 @@ static void test_dse_cli(void **state)
     assert_non_null(doc);
     assert_true(json_number_value(json_object_get(doc, "throughput_fps")) >= 100000);
     json_decref(doc);
-    const char *s0 = test_path("s0.json"), *s1 = test_path("s1.json"), *all = test_path("all.json"),
-               *mg = test_path("merged.json"), *png = test_path("front.png"), *csv = test_path("front.csv");
+    /* test_path's buffers rotate: keep copies */
+    char s0[4200], s1[4200], all[4200], mg[4200], png[4200], csv[4200], m2[4200];
+    snprintf(s0, sizeof s0, "%s", test_path("s0.json"));
+    snprintf(s1, sizeof s1, "%s", test_path("s1.json"));
+    snprintf(all, sizeof all, "%s", test_path("all.json"));
+    snprintf(mg, sizeof mg, "%s", test_path("merged.json"));
+    snprintf(png, sizeof png, "%s", test_path("front.png"));
+    snprintf(csv, sizeof csv, "%s", test_path("front.csv"));
+    snprintf(m2, sizeof m2, "%s", test_path("merge-refused.json"));
     assert_int_equal(run(out, sizeof out, "dse --net data/sfc.json --pareto --shard 0/2 -o %s", s0), 0);
     assert_int_equal(run(out, sizeof out, "dse --net data/sfc.json --pareto --shard 1/2 -o %s", s1), 0);
     assert_int_equal(run(out, sizeof out, "dse --net data/sfc.json --pareto -o %s", all), 0);
@@ -506,6 +513,221 @@ static void test_dse_cli(void **state)
     assert_int_equal(run(out, sizeof out, "dse --net data/lfc.json --pareto --shard 3/2"), 2);
     assert_int_equal(run(out, sizeof out, "dse --merge %s", f), 1);
     assert_non_null(strstr(out, "not a dse --pareto JSON"));
+
+    /* one spelling of every key in JSON and CSV, and the run's fields kept */
+    m = json_load_file(mg, 0, &je);
+    const char *const keys[] = {"throughput_fps", "max_layer_cycles", "LUT", "BRAM_18K", "FF", "DSP", "fits", "PE", "SIMD"};
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        if (!json_object_get(json_array_get(json_object_get(m, "points"), 0), keys[k])) fail_msg("merged point lacks %s", keys[k]);
+    assert_string_equal(json_string_value(json_object_get(m, "network")), "sfc-untrained-seed1");
+    assert_string_equal(json_string_value(json_object_get(m, "device")), "ZC706");
+    assert_string_equal(json_string_value(json_object_get(m, "style")), "finn");
+    assert_int_equal(json_integer_value(json_object_get(m, "shards")), 2);
+    json_decref(m);
+    char *t = read_text(csv);
+    const char *head = "throughput_fps,max_layer_cycles,LUT,BRAM_18K,FF,DSP,fits,PExSIMD\n";
+    assert_memory_equal(t, head, strlen(head));
+    free(t);
+    /* shards that do not make one run are refused, each named */
+    char p1[4200], q1[4200], l1[4200], c1[4200];
+    snprintf(p1, sizeof p1, "%s", test_path("p1.json"));
+    snprintf(q1, sizeof q1, "%s", test_path("q1.json"));
+    snprintf(l1, sizeof l1, "%s", test_path("l1.json"));
+    snprintf(c1, sizeof c1, "%s", test_path("c1.json"));
+    assert_int_equal(run(out, sizeof out, "dse --net data/sfc.json --pareto --shard 1/2 --device pynq-z1 -o %s", p1), 0);
+    assert_int_equal(run(out, sizeof out, "dse --net data/sfc.json --pareto --shard 1/2 --style paper -o %s", q1), 0);
+    assert_int_equal(run(out, sizeof out, "dse --net data/lfc.json --pareto --shard 1/2 -o %s", l1), 0);
+    assert_int_equal(run(out, sizeof out, "dse --net data/sfc.json --pareto --shard 1/2 --clock-mhz 150 -o %s", c1), 0);
+    struct { const char *args, *msg; } bad[] = {
+        {"%s", "shard 1/2 missing"},         {"%s %s", "shard 0/2 given twice"},
+        {"%s " "@p1", "device differs"},     {"%s " "@q1", "style differs"},
+        {"%s " "@l1", "network differs"},    {"%s " "@c1", "clock_mhz differs"},
+        {"%s " "@all", "shards differs"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char args[16384];
+        const char *second = strstr(bad[k].args, "@p1") ? p1 : strstr(bad[k].args, "@q1") ? q1 : strstr(bad[k].args, "@l1") ? l1
+                             : strstr(bad[k].args, "@c1") ? c1 : strstr(bad[k].args, "@all") ? all : s0;
+        snprintf(args, sizeof args, "dse --merge %s %s -o %s", s0, strstr(bad[k].args, " ") ? second : "", m2);
+        int rc = run(out, sizeof out, "%s", args);
+        expect_error(bad[k].msg, rc, out, bad[k].msg, 1);
+        if (test_exists(m2)) fail_msg("%s: output written: %s", bad[k].msg, out);
+    }
+    assert_int_equal(run(out, sizeof out, "dse --merge %s %s --device pynq-z1", s0, s1), 1);
+    assert_non_null(strstr(out, "not the shards' device ZC706"));
+
+    /* an unmet target exits 3 with the reason, in --json too; a met one 0 */
+    assert_int_equal(run(out, sizeof out, "dse --net data/cnv.json --target-fps 20000 --device pynq-z1 --no-fifo-sizing"), 3);
+    assert_non_null(strstr(out, "target NOT reached"));
+    assert_non_null(strstr(out, "why: "));
+    assert_int_equal(run(out, sizeof out, "dse --net data/cnv.json --target-fps 20000 --device pynq-z1 --no-fifo-sizing --json"), 3);
+    doc = json_loads(out, 0, &je);
+    assert_non_null(doc);
+    json_t *ch = json_object_get(doc, "cheapest");
+    assert_false(json_is_true(json_object_get(ch, "reached")));
+    assert_true(strlen(json_string_value(json_object_get(ch, "why"))) > 10);
+    json_decref(doc);
+}
+
+/* dse on every bundled device, a target each can reach and one some cannot:
+ * never an internal error, exit 0 or 3 as the verdict says, and every
+ * folding written runs through perf and resources on that device. */
+static void test_dse_devices(void **state)
+{
+    (void)state;
+    static char out[1 << 16];
+    const char *devs[] = {"pynq-z1", "pynq-z2", "ultra96", "zc706", "zcu104"};
+    int reached = 0, missed = 0;
+    for (size_t d = 0; d < sizeof devs / sizeof devs[0]; d++)
+        for (int k = 0; k < 2; k++) {
+            int fps = k ? 20000 : 3000;
+            char fold[4200];
+            snprintf(fold, sizeof fold, "%s", test_path("dev.fold.json"));
+            int rc = run(out, sizeof out, "dse --net data/cnv.json --device %s --target-fps %d -o %s", devs[d], fps, fold);
+            if (rc != 0 && rc != 3) fail_msg("dse on %s at %d FPS: exit %d: %s", devs[d], fps, rc, out);
+            if ((rc == 0) != (strstr(out, "target reached") != NULL)) fail_msg("%s at %d: exit %d but: %s", devs[d], fps, rc, out);
+            if (rc == 3 && !strstr(out, "why: ")) fail_msg("%s at %d: no reason given: %s", devs[d], fps, out);
+            if (k == 0 && rc) fail_msg("%s cannot reach 3000 FPS: %s", devs[d], out);
+            rc ? missed++ : reached++;
+            rc = run(out, sizeof out, "perf --net data/cnv.json --fold %s --frames 64", fold);
+            if (rc) fail_msg("perf on the folding dse wrote for %s at %d: %s", devs[d], fps, out);
+            rc = run(out, sizeof out, "resources --net data/cnv.json --fold %s --device %s", fold, devs[d]);
+            if (rc || !strstr(out, "verdict: fits")) fail_msg("the folding dse chose for %s at %d does not fit: %s", devs[d], fps, out);
+        }
+    printf("dse on %d device targets: %d reached, %d not\n", reached + missed, reached, missed);
+    assert_true(missed > 0 && reached > 5);
+}
+
+static json_t *load_json(const char *dir, const char *file)
+{
+    char p[8400];
+    snprintf(p, sizeof p, "%s/%s", dir, file);
+    json_error_t je;
+    json_t *o = json_load_file(p, 0, &je);
+    if (!o) fail_msg("%s: %s", p, je.text);
+    return o;
+}
+
+static double num(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    if (!json_is_number(v)) fail_msg("key %s missing or not a number", k);
+    return json_number_value(v);
+}
+
+#define NEAR(a, b) do { double a_ = (a), b_ = (b); if (fabs(a_ - b_) > 1e-9 * fabs(b_) + 1e-9) \
+    fail_msg("%s = %.12g, expected %s = %.12g", #a, a_, #b, b_); } while (0)
+
+/* perf --report-dir: FINN's files, FINN's keys, FINN's relations between the
+ * numbers, agreement with perf --json and resources --json, and a
+ * final_hw_config.json that --fold reads back to the same sized pipeline. */
+static void test_finn_reports(void **state)
+{
+    (void)state;
+    static char out[1 << 20];
+    char dir[4200], pj[8400];
+    snprintf(dir, sizeof dir, "%s", test_path("report"));
+    int rc = run(out, sizeof out, "perf --net data/cnv.json --fold data/cnv-fix.fold.json --size-fifos --report-dir %s --json", dir);
+    if (rc) fail_msg("perf --report-dir: %s", out);
+    json_error_t je;
+    json_t *perf = json_loads(out, 0, &je);
+    assert_non_null(perf);
+    const double clk_ns = 1000.0 / num(perf, "clock_mhz");
+
+    json_t *elc = load_json(dir, "estimate_layer_cycles.json"), *enp = load_json(dir, "estimate_network_performance.json");
+    assert_true(json_equal(elc, json_object_get(perf, "estimate_layer_cycles")));
+    assert_true(json_equal(enp, json_object_get(perf, "estimate_network_performance")));
+    const char *k;
+    json_t *v;
+    json_int_t maxc = 0;
+    const char *maxn = NULL;
+    json_object_foreach(elc, k, v) if (json_integer_value(v) > maxc) maxc = json_integer_value(v), maxn = k;
+    assert_int_equal(num(enp, "max_cycles"), maxc);
+    assert_string_equal(json_string_value(json_object_get(enp, "max_cycles_node_name")), maxn);
+    NEAR(num(enp, "estimated_throughput_fps"), 1e9 / clk_ns / num(enp, "max_cycles"));
+    NEAR(num(enp, "estimated_latency_ns"), num(enp, "critical_path_cycles") * clk_ns);
+
+    json_t *rt = load_json(dir, "rtlsim_performance.json");
+    const double N = num(rt, "N"), cyc = num(rt, "cycles"), lat = num(rt, "latency_cycles");
+    assert_true(N == num(perf, "frames"));
+    assert_true(cyc == num(json_object_get(perf, "simulation"), "cycles"));
+    assert_true(lat == num(perf, "latency_cycles"));
+    NEAR(num(rt, "interval_cycles"), num(perf, "ii_cycles"));
+    NEAR(num(rt, "fclk[mhz]"), num(perf, "clock_mhz"));
+    NEAR(num(rt, "runtime[ms]"), cyc * clk_ns * 1e-6);
+    NEAR(num(rt, "throughput[images/s]"), N / (cyc * clk_ns * 1e-9));
+    NEAR(num(rt, "stable_throughput[images/s]"), N / ((cyc - lat) * clk_ns * 1e-9));
+    NEAR(num(rt, "DRAM_in_bandwidth[Mb/s]"), N * 32 * 32 * 3 * 1e-6 / (cyc * clk_ns * 1e-9));
+    assert_true(num(rt, "DRAM_out_bandwidth[Mb/s]") > 0);
+
+    /* resources: FINN's keys per node, "total" the sum, and resources --json's total */
+    json_t *elr = load_json(dir, "estimate_layer_resources.json");
+    const char *const rk[] = {"BRAM_18K", "BRAM_efficiency", "LUT", "URAM", "URAM_efficiency", "DSP"};
+    double sum[3] = {0, 0, 0};
+    json_object_foreach(elr, k, v) {
+        for (size_t i = 0; i < 6; i++)
+            if (!json_is_number(json_object_get(v, rk[i]))) fail_msg("estimate_layer_resources.json: %s lacks %s", k, rk[i]);
+        double e = num(v, "BRAM_efficiency");
+        if (!(e > 0 && e <= 1)) fail_msg("%s: BRAM_efficiency %g", k, e);
+        if (strcmp(k, "total")) sum[0] += num(v, "LUT"), sum[1] += num(v, "BRAM_18K"), sum[2] += num(v, "DSP");
+    }
+    json_t *tot = json_object_get(elr, "total");
+    NEAR(num(tot, "LUT"), sum[0]);
+    NEAR(num(tot, "BRAM_18K"), sum[1]);
+    NEAR(num(tot, "DSP"), sum[2]);
+    snprintf(pj, sizeof pj, "%s/final_hw_config.json", dir);
+    rc = run(out, sizeof out, "resources --net data/cnv.json --fold %s --json", pj);
+    if (rc) fail_msg("resources on final_hw_config.json: %s", out);
+    json_t *res = json_loads(out, 0, &je);
+    /* resources --json prints 8 significant digits */
+    assert_true(fabs(num(tot, "LUT") - num(json_object_get(res, "total"), "LUT")) < 1e-6 * num(tot, "LUT"));
+    assert_true(fabs(num(tot, "BRAM_18K") - num(json_object_get(res, "total"), "BRAM_18K")) < 1e-6 * num(tot, "BRAM_18K"));
+    json_decref(res);
+
+    /* final_hw_config.json: FINN's attributes, FIFO depths mirrored, read back to the same pipeline */
+    json_t *hw = load_json(dir, "final_hw_config.json");
+    json_t *mv = json_object_get(hw, "MVAU_hls_0");
+    assert_non_null(json_object_get(mv, "PE"));
+    assert_non_null(json_object_get(mv, "SIMD"));
+    assert_non_null(json_object_get(mv, "ram_style"));
+    assert_true(json_is_array(json_object_get(mv, "inFIFODepths")));
+    json_t *fifos = json_object_get(perf, "fifos");
+    size_t i;
+    json_array_foreach(fifos, i, v) {
+        if (strcmp(json_string_value(json_object_get(v, "kind")), "fifo")) continue;
+        json_t *e = json_object_get(hw, json_string_value(json_object_get(v, "name")));
+        if (!e) fail_msg("final_hw_config.json lacks %s", json_string_value(json_object_get(v, "name")));
+        assert_int_equal(json_integer_value(json_object_get(e, "depth")), json_integer_value(json_object_get(v, "depth")));
+        json_t *to = json_object_get(hw, json_string_value(json_object_get(v, "to")));
+        if (to) assert_int_equal(json_integer_value(json_array_get(json_object_get(to, "inFIFODepths"), 0)),
+                                 json_integer_value(json_object_get(v, "depth")));
+    }
+    rc = run(out, sizeof out, "perf --net data/cnv.json --fold %s --json", pj);
+    if (rc) fail_msg("perf on final_hw_config.json: %s", out);
+    json_t *again = json_loads(out, 0, &je);
+    assert_true(json_equal(json_object_get(again, "fifos"), fifos));
+    NEAR(num(again, "ii_cycles"), num(perf, "ii_cycles"));
+    json_decref(again);
+    json_decref(hw);
+    json_decref(elr);
+    json_decref(rt);
+    json_decref(elc);
+    json_decref(enp);
+    json_decref(perf);
+
+    /* dse writes the same files for the folding it finds */
+    snprintf(dir, sizeof dir, "%s", test_path("dse-report"));
+    rc = run(out, sizeof out, "dse --net data/tfc.json --target-fps 100000 --device pynq-z1 --report-dir %s", dir);
+    if (rc) fail_msg("dse --report-dir: %s", out);
+    json_t *d = load_json(dir, "estimate_network_performance.json");
+    assert_true(num(d, "estimated_throughput_fps") >= 100000);
+    json_decref(d);
+    d = load_json(dir, "rtlsim_performance.json");
+    assert_true(num(d, "stable_throughput[images/s]") >= 100000 * 0.999);
+    json_decref(d);
+    /* a report directory that cannot be made is named */
+    rc = run(out, sizeof out, "perf --net data/tfc.json --fold data/tfc-pynq.fold.json --report-dir %s/no/such", test_tmpdir());
+    expect_error("report dir", rc, out, "/no/such: cannot create the report directory", 1);
 }
 
 int main(void)
@@ -530,6 +752,8 @@ int main(void)
         cmocka_unit_test(test_golden_cli),
         cmocka_unit_test(test_resources_cli),
         cmocka_unit_test(test_dse_cli),
+        cmocka_unit_test(test_dse_devices),
+        cmocka_unit_test(test_finn_reports),
     };
     int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
     free(base_json);

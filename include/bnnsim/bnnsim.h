@@ -17,5 +17,6 @@
 #include "bnnsim/golden.h"
 #include "bnnsim/resources.h"
 #include "bnnsim/dse.h"
+#include "bnnsim/report.h"
 
 #endif

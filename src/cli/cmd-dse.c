@@ -7,6 +7,8 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/dse-out.h"
+#include "cli/perf-report.h"
 #include "core/util.h"
 
 static const char help[] =
@@ -40,101 +42,19 @@ static const char help[] =
     "  --csv FILE          with --pareto/--merge: also a CSV\n"
     "  --png FILE          with --pareto/--merge: a plot (LUT and BRAM against FPS)\n"
     "  -o FILE             the folding (single target) or the front (--pareto) as JSON\n"
+    "  --report-dir DIR    with --target-fps: FINN's report files for the folding found\n"
+    "                      (as `bnnsim perf --report-dir`: estimate_*.json,\n"
+    "                      rtlsim_performance.json, final_hw_config.json)\n"
     "  --json              print JSON\n"
     "  -h, --help          this text\n"
     "\n"
     "Examples:\n"
     "  bnnsim dse --net data/cnv.json --device zc706 --target-fps 9000 --style paper -o cnv-9k.json\n"
-    "  bnnsim dse --net data/cnv.json --pareto --png front.png --csv front.csv\n";
-
-static json_t *points_json(const struct bnn_dse_point *pts, int32_t n, int32_t layers)
-{
-    json_t *a = json_array();
-    for (int32_t i = 0; i < n; i++) {
-        json_t *pe = json_array(), *simd = json_array();
-        for (int32_t j = 0; j < layers; j++) {
-            json_array_append_new(pe, json_integer(pts[i].pe[j]));
-            json_array_append_new(simd, json_integer(pts[i].simd[j]));
-        }
-        json_array_append_new(a, json_pack("{s:f,s:I,s:f,s:f,s:f,s:f,s:b,s:o,s:o}", "fps", pts[i].fps, "cycles",
-                                           (json_int_t)pts[i].cycles, "LUT", pts[i].lut, "BRAM_18K", pts[i].bram18, "FF",
-                                           pts[i].ff, "DSP", pts[i].dsp, "fits", pts[i].fits, "PE", pe, "SIMD", simd));
-    }
-    return a;
-}
-
-static enum bnn_status write_csv(const char *path, const struct bnn_dse_point *pts, int32_t n, int32_t layers)
-{
-    size_t cap = 256 + (size_t)n * (128 + (size_t)layers * 16), len = 0;
-    char *t = malloc(cap);
-    if (!t) return bnn_error(BNN_ERR_NOMEM, "out of memory");
-    len += (size_t)snprintf(t, cap, "fps,cycles,lut,bram36,ff,dsp,fits,pe_simd\n");
-    for (int32_t i = 0; i < n; i++) {
-        len += (size_t)snprintf(t + len, cap - len, "%.3f,%lld,%.0f,%.1f,%.0f,%.0f,%d,", pts[i].fps, (long long)pts[i].cycles,
-                                pts[i].lut, pts[i].bram18 / 2, pts[i].ff, pts[i].dsp, pts[i].fits);
-        for (int32_t j = 0; j < layers; j++)
-            len += (size_t)snprintf(t + len, cap - len, "%s%dx%d", j ? " " : "", pts[i].pe[j], pts[i].simd[j]);
-        t[len++] = '\n';
-    }
-    enum bnn_status st = bnn_file_write_atomic(path, t, len);
-    free(t);
-    return st;
-}
-
-/* Two panels: LUT and BRAM36 against FPS (log scale); device limits dashed. */
-static enum bnn_status write_png(const char *path, const struct bnn_dse_point *pts, int32_t n, const struct bnn_device *d)
-{
-    enum { W = 900, H = 700, L = 80, R = 20, T = 40, PH = 280, GAP = 60 };
-    uint8_t *img = malloc((size_t)W * H * 3);
-    if (!img) return bnn_error(BNN_ERR_NOMEM, "out of memory");
-    memset(img, 255, (size_t)W * H * 3);
-    static const uint8_t black[3] = {20, 20, 20}, grey[3] = {170, 170, 170}, blue[3] = {31, 119, 180}, red[3] = {214, 39, 40};
-    double fmin = 1e300, fmax = 0;
-    for (int32_t i = 0; i < n; i++) fmin = fmin < pts[i].fps ? fmin : pts[i].fps, fmax = fmax > pts[i].fps ? fmax : pts[i].fps;
-    if (n == 0) fmin = 1, fmax = 10;
-    if (fmax <= fmin) fmax = fmin * 10;
-    double lx0 = log10(fmin), lx1 = log10(fmax);
-    char s[128];
-    snprintf(s, sizeof s, "bnnsim dse: Pareto front on %s (%d points; blue fits, grey does not)", d->name, n);
-    bnn__draw_text(img, W, H, 3, 10, 10, s, 1.5f, black);
-    for (int panel = 0; panel < 2; panel++) {
-        int y0 = T + panel * (PH + GAP), y1 = y0 + PH;
-        double vmax = panel ? d->bram18 / 2 : d->lut, lim = panel ? d->bram18 / 2 * d->lim_bram18 : d->lut * d->lim_lut;
-        for (int32_t i = 0; i < n; i++) {
-            double v = panel ? pts[i].bram18 / 2 : pts[i].lut;
-            if (v > vmax) vmax = v;
-        }
-        for (int x = L; x < W - R; x++) img[((size_t)y1 * W + x) * 3] = 20, img[((size_t)y1 * W + x) * 3 + 1] = 20, img[((size_t)y1 * W + x) * 3 + 2] = 20;
-        for (int y = y0; y <= y1; y++) memcpy(img + ((size_t)y * W + L) * 3, black, 3);
-        int ly = y1 - (int)(lim / vmax * PH);
-        for (int x = L; x < W - R; x += 6) memcpy(img + ((size_t)ly * W + x) * 3, red, 3);
-        snprintf(s, sizeof s, "%s (limit %.0f)", panel ? "BRAM36" : "LUT", lim);
-        bnn__draw_text(img, W, H, 3, L + 6, (float)y0 + 2, s, 1.0f, black);
-        snprintf(s, sizeof s, "%.0f", vmax);
-        bnn__draw_text(img, W, H, 3, 4, (float)y0, s, 1.0f, black);
-        bnn__draw_text(img, W, H, 3, 4, (float)y1 - 8, "0", 1.0f, black);
-        for (int dec = (int)floor(lx0); dec <= (int)ceil(lx1); dec++) {
-            if (dec < lx0 - 1e-9 || dec > lx1 + 1e-9) continue;
-            int x = L + (int)((dec - lx0) / (lx1 - lx0 + 1e-12) * (W - L - R - 10));
-            for (int y = y1; y < y1 + 5; y++) memcpy(img + ((size_t)y * W + x) * 3, black, 3);
-            snprintf(s, sizeof s, "1e%d", dec);
-            bnn__draw_text(img, W, H, 3, (float)x - 8, (float)y1 + 8, s, 1.0f, black);
-        }
-        bnn__draw_text(img, W, H, 3, W / 2 - 60, (float)y1 + 22, "frames per second (log)", 1.0f, black);
-        for (int32_t i = 0; i < n; i++) {
-            double v = panel ? pts[i].bram18 / 2 : pts[i].lut;
-            int x = L + (int)((log10(pts[i].fps) - lx0) / (lx1 - lx0 + 1e-12) * (W - L - R - 10));
-            int y = y1 - (int)(v / vmax * PH);
-            for (int dy = -2; dy <= 2; dy++)
-                for (int dx = -2; dx <= 2; dx++)
-                    if (x + dx > L && x + dx < W && y + dy >= y0 && y + dy < y1)
-                        memcpy(img + ((size_t)(y + dy) * W + x + dx) * 3, pts[i].fits ? blue : grey, 3);
-        }
-    }
-    enum bnn_status st = bnn_png_write(path, img, W, H, 3);
-    free(img);
-    return st;
-}
+    "  bnnsim dse --net data/cnv.json --pareto --png front.png --csv front.csv\n"
+    "\n"
+    "Exit status: 0 when the target is reached on the device, 3 when it is not (the\n"
+    "reason is printed, and in --json as \"why\" beside \"reached\": false), 1 on an\n"
+    "error, 2 on a usage error.\n";
 
 static int report_one(const char *label, const struct bnn_dse_result *r, const struct bnn_net *net, double clock)
 {
@@ -151,6 +71,21 @@ static int report_one(const char *label, const struct bnn_dse_result *r, const s
     return 0;
 }
 
+/* FINN's report files for the folding found: simulated as `perf` does */
+static enum bnn_status write_reports(const char *dir, const struct bnn_net *net, const struct bnn_dse_result *r,
+                                     const struct bnn_dse_options *o)
+{
+    struct bnn_perf pf;
+    struct bnn_sim_options so = {.frames = 4096, .converge = 1};
+    enum bnn_status st = bnn_cli_perf_run(net, r->fold, "dse", &o->hw, &so, &pf);
+    if (st) return st;
+    struct bnn_resource_report *res = NULL;
+    if (!(st = bnn_hw_resources(pf.p, net, r->fold, &res))) st = bnn_finn_reports_write(dir, net, r->fold, pf.p, &pf.est, pf.r, res);
+    bnn_resource_report_free(res);
+    bnn_cli_perf_free(&pf);
+    return st;
+}
+
 int bnn_cmd_dse(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -162,10 +97,10 @@ int bnn_cmd_dse(int argc, char **argv)
         {"shard", required_argument, 0, 'k'},      {"merge", no_argument, 0, 'm'},
         {"csv", required_argument, 0, 'v'},        {"png", required_argument, 0, 'g'},
         {"json", no_argument, 0, 'j'},             {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
-    const char *net_path = NULL, *dev_name = "zc706", *out = NULL, *csv = NULL, *png = NULL;
+        {"report-dir", required_argument, 0, 'R'}, {0, 0, 0, 0}};
+    const char *net_path = NULL, *dev_name = "zc706", *out = NULL, *csv = NULL, *png = NULL, *report_dir = NULL;
     double fps = 0, clock = 0;
-    int json = 0, pareto = 0, merge = 0, compare = 0, shard = 0, n_shards = 1;
+    int json = 0, pareto = 0, merge = 0, compare = 0, shard = 0, n_shards = 1, dev_given = 0;
     long v;
     struct bnn_dse_options o;
     bnn_dse_options_default(&o);
@@ -175,7 +110,7 @@ int bnn_cmd_dse(int argc, char **argv)
         char *end;
         switch (c) {
         case 'n': net_path = optarg; break;
-        case 'd': dev_name = optarg; break;
+        case 'd': dev_name = optarg, dev_given = 1; break;
         case 't':
             fps = strtod(optarg, &end);
             if (*end || !(fps > 0)) return bnn_cli_usage_error("--target-fps: expected a positive number, got '%s'", optarg);
@@ -205,6 +140,7 @@ int bnn_cmd_dse(int argc, char **argv)
         case 'g': png = optarg; break;
         case 'o': out = optarg; break;
         case 'j': json = 1; break;
+        case 'R': report_dir = optarg; break;
         case 'h': fputs(help, stdout); return 0;
         case ':': return bnn_cli_usage_error("option %s needs a value", argv[optind - 1]);
         default: return bnn_cli_usage_error("unknown option '%s'", argv[optind - 1]);
@@ -212,61 +148,17 @@ int bnn_cmd_dse(int argc, char **argv)
     }
     struct bnn_device dev;
     enum bnn_status st;
-    if ((st = bnn_device_load(dev_name, &dev))) return bnn_cli_fail(st);
-    o.hw.clock_mhz = clock > 0 ? clock : dev.clock_mhz;
     if (merge) { /* the remaining arguments are shard files */
         if (optind >= argc) return bnn_cli_usage_error("--merge needs the shard JSON files");
-        struct bnn_dse_point *pts = NULL;
-        int32_t np = 0, layers = 0;
-        for (int a = optind; a < argc; a++) {
-            json_error_t je;
-            if (bnn__check_regular(argv[a])) return bnn_cli_fail(bnn__last_status());
-            json_t *doc = json_load_file(argv[a], 0, &je);
-            json_t *arr = doc ? json_object_get(doc, "points") : NULL;
-            if (!json_is_array(arr)) {
-                json_decref(doc);
-                free(pts);
-                return bnn_cli_fail(bnn_error(BNN_ERR_PARSE, "%s: not a dse --pareto JSON (%s)", argv[a], doc ? "no points" : je.text));
-            }
-            struct bnn_dse_point *np2 = realloc(pts, (size_t)(np + json_array_size(arr) + 1) * sizeof *pts);
-            if (!np2) { free(pts); json_decref(doc); return bnn_cli_fail(BNN_ERR_NOMEM); }
-            pts = np2;
-            size_t i;
-            json_t *p;
-            json_array_foreach(arr, i, p) {
-                struct bnn_dse_point *q = &pts[np++];
-                memset(q, 0, sizeof *q);
-                q->fps = json_number_value(json_object_get(p, "fps"));
-                q->cycles = json_integer_value(json_object_get(p, "cycles"));
-                q->lut = json_number_value(json_object_get(p, "LUT"));
-                q->bram18 = json_number_value(json_object_get(p, "BRAM_18K"));
-                q->ff = json_number_value(json_object_get(p, "FF"));
-                q->dsp = json_number_value(json_object_get(p, "DSP"));
-                q->fits = json_is_true(json_object_get(p, "fits"));
-                json_t *pe = json_object_get(p, "PE"), *sd = json_object_get(p, "SIMD");
-                layers = (int32_t)json_array_size(pe) < 64 ? (int32_t)json_array_size(pe) : 64;
-                for (int32_t j = 0; j < layers; j++) {
-                    q->pe[j] = (int32_t)json_integer_value(json_array_get(pe, j));
-                    q->simd[j] = (int32_t)json_integer_value(json_array_get(sd, j));
-                }
-            }
-            json_decref(doc);
-        }
-        np = bnn_dse_prune(pts, np);
-        json_t *doc = json_pack("{s:s,s:i,s:o}", "device", dev.name, "merged", argc - optind, "points", points_json(pts, np, layers));
-        char *text = bnn_cli_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-        json_decref(doc);
-        st = out ? bnn_file_write_atomic(out, text, strlen(text)) : BNN_OK;
-        if (!out) printf("%s\n", text);
-        free(text);
-        if (!st && csv) st = write_csv(csv, pts, np, layers);
-        if (!st && png) st = write_png(png, pts, np, &dev);
-        free(pts);
+        st = bnn_cli_dse_merge((const char *const *)argv + optind, argc - optind, dev_given ? dev_name : NULL, out, csv, png);
         return st ? bnn_cli_fail(st) : 0;
     }
+    if ((st = bnn_device_load(dev_name, &dev))) return bnn_cli_fail(st);
+    o.hw.clock_mhz = clock > 0 ? clock : dev.clock_mhz;
     if (optind < argc) return bnn_cli_usage_error("unexpected argument '%s'", argv[optind]);
     if (!net_path) return bnn_cli_usage_error("--net is required");
     if (!pareto && !(fps > 0)) return bnn_cli_usage_error("--target-fps is required (or --pareto)");
+    if (report_dir && pareto) return bnn_cli_usage_error("--report-dir reports one folding: use it with --target-fps");
     struct bnn_net *net = NULL;
     int rc = bnn_cli_open(net_path, NULL, 0, &net, NULL, NULL);
     if (rc) return rc;
@@ -281,12 +173,13 @@ int bnn_cmd_dse(int argc, char **argv)
         int32_t layers = 0;
         for (int32_t i = 0; i < net->n_layers; i++)
             layers += net->layers[i].kind == BNN_LAYER_CONV || net->layers[i].kind == BNN_LAYER_FC;
-        json_t *doc = json_pack("{s:s,s:s,s:s,s:f,s:s,s:i,s:i,s:f,s:o}", "network", net->name, "device", dev.name, "style",
-                                o.hw.style == BNN_STYLE_FINN ? "finn" : "paper", "clock_mhz", o.hw.clock_mhz, "estimate",
+        json_t *doc = json_pack("{s:s,s:s,s:s,s:s,s:f,s:s,s:i,s:i,s:f,s:o}", "network", net->name, "device", dev.name,
+                                "device_file", dev_name, "style", o.hw.style == BNN_STYLE_FINN ? "finn" : "paper",
+                                "clock_mhz", o.hw.clock_mhz, "estimate",
                                 "FPS from the slowest layer's cycles; resources with depth-2 FIFOs (not sized)", "shard",
                                 shard, "shards", n_shards, "seconds",
                                 (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec), "points",
-                                points_json(pts, np, layers));
+                                bnn_cli_dse_points_json(pts, np, layers));
         char *text = bnn_cli_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
         json_decref(doc);
         st = out ? bnn_file_write_atomic(out, text, strlen(text)) : BNN_OK;
@@ -302,8 +195,8 @@ int bnn_cmd_dse(int argc, char **argv)
             }
         }
         free(text);
-        if (!st && csv) st = write_csv(csv, pts, np, layers);
-        if (!st && png) st = write_png(png, pts, np, &dev);
+        if (!st && csv) st = bnn_cli_dse_write_csv(csv, pts, np, layers);
+        if (!st && png) st = bnn_cli_dse_plot(png, pts, np, &dev, net->name);
         free(pts);
         if (st) { rc = bnn_cli_fail(st); goto out; }
         rc = 0;
@@ -318,7 +211,7 @@ int bnn_cmd_dse(int argc, char **argv)
         of.strategy = o.strategy == BNN_DSE_FINN ? BNN_DSE_CHEAPEST : BNN_DSE_FINN;
         if ((st = bnn_dse_run(net, &dev, &of, &rf))) { rc = bnn_cli_fail(st); bnn_dse_result_free(&r); goto out; }
     }
-    if (out && (st = bnn_fold_save(r.fold, net, out))) {
+    if ((out && (st = bnn_fold_save(r.fold, net, out))) || (report_dir && (st = write_reports(report_dir, net, &r, &o)))) {
         rc = bnn_cli_fail(st);
     } else {
         if (json) {
@@ -350,8 +243,9 @@ int bnn_cmd_dse(int argc, char **argv)
             report_one(o.strategy == BNN_DSE_FINN ? "FINN SetFolding" : "cheapest", &r, net, o.hw.clock_mhz);
             if (compare) report_one(o.strategy == BNN_DSE_FINN ? "cheapest" : "FINN SetFolding", &rf, net, o.hw.clock_mhz);
             if (out) printf("\nwritten: %s (FINN folding JSON with FIFO depths)\n", out);
+            if (report_dir) printf("FINN's report files: %s/\n", report_dir);
         }
-        rc = 0;
+        rc = r.reached && r.fits ? 0 : 3; /* scripts tell an unmet target from an error */
     }
     bnn_dse_result_free(&r);
     bnn_dse_result_free(&rf);

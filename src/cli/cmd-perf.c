@@ -50,6 +50,12 @@ static const char help[] =
     "  --every-cycle          step every cycle even once the whole pipeline state\n"
     "                         repeats exactly (by default such periods are added\n"
     "                         in one go; the results are the same, only slower)\n"
+    "  --report-dir DIR       also write what a FINN build writes, with FINN's file\n"
+    "                         names and keys: estimate_layer_cycles.json,\n"
+    "                         estimate_network_performance.json,\n"
+    "                         estimate_layer_resources.json, rtlsim_performance.json\n"
+    "                         (the simulation) and final_hw_config.json (the folding\n"
+    "                         with every FIFO depth; --fold reads it back)\n"
     "  --json                 one JSON document (keys: throughput_fps, latency_us,\n"
     "                         ii_cycles, layers[].name/.cycles, fifos[],\n"
     "                         estimate_layer_cycles, estimate_network_performance)\n"
@@ -58,7 +64,8 @@ static const char help[] =
     "Examples:\n"
     "  bnnsim perf --net data/cnv.json --fold data/cnv-fix.fold.json\n"
     "  bnnsim perf --net data/cnv.json --fold data/cnv-max.fold.json --style paper\n"
-    "  bnnsim perf --net data/cnv.json --fold data/cnv-fix.fold.json --size-fifos -o sized.json\n";
+    "  bnnsim perf --net data/cnv.json --fold data/cnv-fix.fold.json --size-fifos -o sized.json\n"
+    "  bnnsim perf --net data/tfc.json --fold data/tfc-pynq.fold.json --size-fifos --report-dir report\n";
 
 static int parse_double(const char *opt, const char *s, double lo, double hi, double *out)
 {
@@ -81,9 +88,10 @@ int bnn_cmd_perf(int argc, char **argv)
         {"write-fold", required_argument, 0, 'W'},  {"write-config-h", required_argument, 0, 'C'},
         {"png", required_argument, 0, 'p'},         {"trace-frames", required_argument, 0, 't'},
         {"json", no_argument, 0, 'j'},              {"help", no_argument, 0, 'h'},
-        {"every-cycle", no_argument, 0, 'E'},
+        {"every-cycle", no_argument, 0, 'E'},       {"report-dir", required_argument, 0, 'R'},
         {0, 0, 0, 0}};
     const char *net_path = NULL, *fold_path = NULL, *out_path = NULL, *png = NULL, *wfold = NULL, *wconf = NULL;
+    const char *report_dir = NULL;
     int json = 0, size = 0, every_cycle = 0, swg = -1;
     long frames = 4096, trace_frames = 2, v;
     struct bnn_hw_options ho;
@@ -116,6 +124,7 @@ int bnn_cmd_perf(int argc, char **argv)
         case 'o': out_path = optarg; break;
         case 'j': json = 1; break;
         case 'E': every_cycle = 1; break;
+        case 'R': report_dir = optarg; break;
         case 'h': fputs(help, stdout); return 0;
         case ':': return bnn_cli_usage_error("option %s needs a value", argv[optind - 1]);
         default: return bnn_cli_usage_error("unknown option '%s'", argv[optind - 1]);
@@ -163,6 +172,13 @@ int bnn_cmd_perf(int argc, char **argv)
     if (wfold && (st = bnn_fold_save(fold, net, wfold))) { rc = bnn_cli_fail(st); goto done; }
     if (wconf && (st = bnn_fold_save_config_h(fold, net, wconf))) { rc = bnn_cli_fail(st); goto done; }
     if (out_path && (st = bnn_fold_save(fold, net, out_path))) { rc = bnn_cli_fail(st); goto done; }
+    if (report_dir) {
+        struct bnn_resource_report *res = NULL;
+        if (!(st = bnn_hw_resources(pf.p, net, fold, &res)))
+            st = bnn_finn_reports_write(report_dir, net, fold, pf.p, &pf.est, pf.r, res);
+        bnn_resource_report_free(res);
+        if (st) { rc = bnn_cli_fail(st); goto done; }
+    }
     if (json) {
         doc = bnn_cli_perf_json(net, &pf);
         if (size)

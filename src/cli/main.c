@@ -29,6 +29,7 @@ static const char usage[] =
     "  bnnsim info --net NET.json [--json]\n"
     "      list layers, shapes, data types and tensors\n"
     "  bnnsim perf --net NET.json --fold FOLD [--style finn|paper] [--size-fifos -o F] [--png P] [--json]\n"
+    "             [--report-dir DIR] [--vcd F]\n"
     "      build the folded pipeline and simulate it cycle by cycle; size its FIFOs\n"
     "  bnnsim resources --net NET.json --fold FOLD [--device zc706] [--json]\n"
     "      LUT/FF/BRAM/URAM/DSP per node and the fit on a device\n"
@@ -46,7 +47,10 @@ static const char usage[] =
     "  bnnsim --net data/cnv.json --fold data/cnv-fix.fold.json --input data/samples/shapes.cifar10.bin\n"
     "  bnnsim run --net lfc.json --input t10k-images-idx3-ubyte.gz --labels t10k-labels-idx1-ubyte.gz --json\n"
     "\n"
-    "Exit status: 0 on success, 1 on an error (one line on stderr), 2 on a usage error.\n"
+    "Exit status: 0 on success, 1 on an error (one line on stderr), 2 on a usage error,\n"
+    "3 when dse cannot reach its target on the device (the reason is printed).\n"
+    "Bundled data (devices, networks, foldings, samples) is found by name from any\n"
+    "directory: --net cnv --fold cnv-fix --device pynq-z1 (BNNSIM_DATA overrides).\n"
     "Formats and exact semantics: README.md, docs/net-format.md, docs/semantics.md.\n";
 
 int bnn_cli_lenient;

@@ -318,15 +318,20 @@ enum bnn_status bnn_dse_run(const struct bnn_net *net, const struct bnn_device *
         if (best < 0) {
             snprintf(res->why, sizeof res->why, "%s; not even PE = SIMD = 1 everywhere fits", too_big);
         } else {
+            /* a fresh folding: the first one's per-node entries (window SIMD,
+             * FIFO depths) belong to layers that change now */
+            bnn_fold_free(res->fold);
+            res->fold = NULL;
+            if ((st = bnn_fold_new(net, &res->fold))) goto done;
             int64_t maxc = 0;
             for (int32_t j = 0; j < n; j++) {
                 const struct cand *c = cheapest(&lc[j], best);
                 res->fold->layers[j].pe = c->pe;
                 res->fold->layers[j].simd = c->simd;
+                res->fold->layers[j].defaulted = 0;
                 if (c->cycles > maxc) maxc = c->cycles;
             }
             res->max_layer_cycles = maxc;
-            for (int32_t i = 0; i < res->fold->n_nodes; i++) res->fold->nodes[i].depth = 0; /* re-size the FIFOs */
             set_quantiser(net, res->fold, res->fold, maxc, o);
             if ((st = finish(net, dev, o, res))) goto done;
             snprintf(res->why, sizeof res->why, "the target needs more than %s has (%s); the fastest folding that fits "
