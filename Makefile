@@ -7,7 +7,7 @@
 BUILD   ?= build
 CC      ?= gcc
 OPT     ?= -O2 -g
-PKGS     = openblas jansson libzip zlib libpng stb libprotobuf-c
+PKGS     = openblas jansson libzip zlib libpng stb libprotobuf-c cairo
 # OpenBLAS's OpenMP build, which shares libgomp's threads with ours. Debian's
 # default (pthread) build keeps a worker of its own spinning beside our
 # threads on a 2-core machine (measured: CNV on 2 threads 22k instead of 28k
@@ -29,7 +29,7 @@ CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 LDLIBS  += -fsanitize=address,undefined
 endif
 
-LIB_SRC  := $(sort $(wildcard src/core/*.c src/net/*.c src/io/*.c src/import/*.c src/onnx/*.c src/train/*.c src/exec/*.c src/kernels/*.c src/fold/*.c src/hw/*.c src/golden/*.c src/dse/*.c))
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/net/*.c src/io/*.c src/import/*.c src/onnx/*.c src/train/*.c src/exec/*.c src/kernels/*.c src/fold/*.c src/hw/*.c src/golden/*.c src/dse/*.c src/plot/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test-*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench-*.c))
@@ -93,7 +93,7 @@ $(BUILD)/bench/%: bench/%.c $(LIB) $(wildcard src/kernels/*.h)
 
 # Debian packages (idempotent). Needs root or sudo.
 DEB_PKGS = gcc make pkg-config help2man libopenblas-openmp-dev libcmocka-dev libstb-dev libpng-dev libjansson-dev \
-           zlib1g-dev libzip-dev dataset-fashion-mnist libprotobuf-c-dev protobuf-c-compiler libonnx-dev python3-onnx
+           zlib1g-dev libzip-dev libcairo2-dev dataset-fashion-mnist libprotobuf-c-dev protobuf-c-compiler libonnx-dev python3-onnx
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -176,7 +176,7 @@ fuzz: $(BIN)
 # made from every command's --help, and the bundled data in share/bnnsim/.
 PREFIX  ?= /usr/local
 DEST     = $(DESTDIR)$(PREFIX)
-PC_LIBS  = -L$(BLAS_DIR) -lopenblas $(shell pkg-config --libs jansson libzip zlib libpng stb libprotobuf-c) -fopenmp -lm
+PC_LIBS  = -L$(BLAS_DIR) -lopenblas $(shell pkg-config --libs jansson libzip zlib libpng stb libprotobuf-c cairo) -fopenmp -lm
 COMMANDS = run import export train gen info perf resources dse golden
 DATA_FILES = $(wildcard data/*.json data/*.npz) data/devices data/samples data/finn-builds
 

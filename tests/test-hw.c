@@ -479,7 +479,7 @@ static void test_timeline(void **state)
                                                             (long long)(c[0] + c[1] + c[2] + c[3]), (long long)span);
         }
     const char *png = test_path("t.png");
-    ASSERT_OK(bnn_hw_timeline_png(p, r, png));
+    ASSERT_OK(bnn_hw_timeline_plot(p, r, png));
     FILE *f = fopen(png, "rb");
     assert_non_null(f);
     unsigned char sig[8];
@@ -489,7 +489,7 @@ static void test_timeline(void **state)
     bnn_sim_result_free(r);
     o.trace_cycles = 0;
     ASSERT_OK(bnn_hw_simulate(p, &o, &r));
-    ASSERT_ERR(bnn_hw_timeline_png(p, r, test_path("u.png")), "not traced");
+    ASSERT_ERR(bnn_hw_timeline_plot(p, r, test_path("u.png")), "not traced");
     assert_false(test_exists(test_path("u.png")));
     bnn_sim_result_free(r);
     bnn_hw_free(p);

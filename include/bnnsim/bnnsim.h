@@ -18,5 +18,6 @@
 #include "bnnsim/resources.h"
 #include "bnnsim/dse.h"
 #include "bnnsim/report.h"
+#include "bnnsim/plot.h"
 
 #endif

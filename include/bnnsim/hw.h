@@ -194,9 +194,10 @@ enum bnn_status bnn_hw_size_fifos(struct bnn_hw_pipeline *p, int32_t frames, str
  * bnn_fold_save writes a FINN config with StreamingFIFO_rtl_N depths. */
 enum bnn_status bnn_hw_store_fifos(const struct bnn_hw_pipeline *p, struct bnn_fold *fold);
 
-/* PNG picture of a traced run: one lane per node (busy, stall in, stall
- * out, idle) and one per FIFO (occupancy), over the traced cycles. */
-enum bnn_status bnn_hw_timeline_png(const struct bnn_hw_pipeline *p, const struct bnn_sim_result *r, const char *path);
+/* Picture of a traced run (PNG, SVG or PDF by the extension): one lane per
+ * node (busy, stall in, stall out, idle) and one per FIFO (occupancy), over
+ * the traced cycles, with time axes in cycles and microseconds. */
+enum bnn_status bnn_hw_timeline_plot(const struct bnn_hw_pipeline *p, const struct bnn_sim_result *r, const char *path);
 
 #ifdef __cplusplus
 }

@@ -40,7 +40,12 @@ static const char help[] =
     "  --shard i/n         with --pareto: this shard of the targets (merge with --merge)\n"
     "  --merge FILE...     merge --pareto JSON outputs, drop dominated points\n"
     "  --csv FILE          with --pareto/--merge: also a CSV\n"
-    "  --png FILE          with --pareto/--merge: a plot (LUT and BRAM against FPS)\n"
+    "  --plot FILE         with --pareto/--merge: LUT and BRAM_18K against frames/s\n"
+    "                      (log-log) with the device's limits; .png, .svg or .pdf\n"
+    "                      (--png is the same option); with --target-fps the folding\n"
+    "                      chosen for it is marked\n"
+    "  --paper             on the plot, also the FPGA'17 paper's prototypes of this\n"
+    "                      network (data/paper-prototypes.json: cnv, lfc, sfc)\n"
     "  -o FILE             the folding (single target) or the front (--pareto) as JSON\n"
     "  --report-dir DIR    with --target-fps: FINN's report files for the folding found\n"
     "                      (as `bnnsim perf --report-dir`: estimate_*.json,\n"
@@ -50,7 +55,7 @@ static const char help[] =
     "\n"
     "Examples:\n"
     "  bnnsim dse --net data/cnv.json --device zc706 --target-fps 9000 --style paper -o cnv-9k.json\n"
-    "  bnnsim dse --net data/cnv.json --pareto --png front.png --csv front.csv\n"
+    "  bnnsim dse --net data/cnv.json --pareto --plot front.svg --csv front.csv --target-fps 9000 --paper\n"
     "\n"
     "Exit status: 0 when the target is reached on the device, 3 when it is not (the\n"
     "reason is printed, and in --json as \"why\" beside \"reached\": false), 1 on an\n"
@@ -97,10 +102,11 @@ int bnn_cmd_dse(int argc, char **argv)
         {"shard", required_argument, 0, 'k'},      {"merge", no_argument, 0, 'm'},
         {"csv", required_argument, 0, 'v'},        {"png", required_argument, 0, 'g'},
         {"json", no_argument, 0, 'j'},             {"help", no_argument, 0, 'h'},
-        {"report-dir", required_argument, 0, 'R'}, {0, 0, 0, 0}};
+        {"report-dir", required_argument, 0, 'R'}, {"paper", no_argument, 0, 'P'},
+        {"plot", required_argument, 0, 'g'},       {0, 0, 0, 0}};
     const char *net_path = NULL, *dev_name = "zc706", *out = NULL, *csv = NULL, *png = NULL, *report_dir = NULL;
     double fps = 0, clock = 0;
-    int json = 0, pareto = 0, merge = 0, compare = 0, shard = 0, n_shards = 1, dev_given = 0;
+    int json = 0, pareto = 0, merge = 0, compare = 0, shard = 0, n_shards = 1, dev_given = 0, paper = 0;
     long v;
     struct bnn_dse_options o;
     bnn_dse_options_default(&o);
@@ -141,6 +147,7 @@ int bnn_cmd_dse(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'j': json = 1; break;
         case 'R': report_dir = optarg; break;
+        case 'P': paper = 1; break;
         case 'h': fputs(help, stdout); return 0;
         case ':': return bnn_cli_usage_error("option %s needs a value", argv[optind - 1]);
         default: return bnn_cli_usage_error("unknown option '%s'", argv[optind - 1]);
@@ -148,9 +155,11 @@ int bnn_cmd_dse(int argc, char **argv)
     }
     struct bnn_device dev;
     enum bnn_status st;
+    if (png && bnn_plot_check_path(png)) return bnn_cli_usage_error("--plot: %s", bnn_last_error());
     if (merge) { /* the remaining arguments are shard files */
         if (optind >= argc) return bnn_cli_usage_error("--merge needs the shard JSON files");
-        st = bnn_cli_dse_merge((const char *const *)argv + optind, argc - optind, dev_given ? dev_name : NULL, out, csv, png);
+        st = bnn_cli_dse_merge((const char *const *)argv + optind, argc - optind, dev_given ? dev_name : NULL, out, csv, png,
+                               fps, paper);
         return st ? bnn_cli_fail(st) : 0;
     }
     if ((st = bnn_device_load(dev_name, &dev))) return bnn_cli_fail(st);
@@ -173,8 +182,8 @@ int bnn_cmd_dse(int argc, char **argv)
         int32_t layers = 0;
         for (int32_t i = 0; i < net->n_layers; i++)
             layers += net->layers[i].kind == BNN_LAYER_CONV || net->layers[i].kind == BNN_LAYER_FC;
-        json_t *doc = json_pack("{s:s,s:s,s:s,s:s,s:f,s:s,s:i,s:i,s:f,s:o}", "network", net->name, "device", dev.name,
-                                "device_file", dev_name, "style", o.hw.style == BNN_STYLE_FINN ? "finn" : "paper",
+        json_t *doc = json_pack("{s:s,s:s,s:s,s:s,s:s,s:f,s:s,s:i,s:i,s:f,s:o}", "network", net->name, "device", dev.name,
+                                "device_file", dev_name, "net_file", bnn__basename_cli(net_path), "style", o.hw.style == BNN_STYLE_FINN ? "finn" : "paper",
                                 "clock_mhz", o.hw.clock_mhz, "estimate",
                                 "FPS from the slowest layer's cycles; resources with depth-2 FIFOs (not sized)", "shard",
                                 shard, "shards", n_shards, "seconds",
@@ -196,7 +205,8 @@ int bnn_cmd_dse(int argc, char **argv)
         }
         free(text);
         if (!st && csv) st = bnn_cli_dse_write_csv(csv, pts, np, layers);
-        if (!st && png) st = bnn_cli_dse_plot(png, pts, np, &dev, net->name);
+        if (!st && png) st = bnn_cli_dse_plot(png, pts, np, &dev, net->name, o.hw.clock_mhz, fps,
+                                                paper ? bnn__basename_cli(net_path) : NULL);
         free(pts);
         if (st) { rc = bnn_cli_fail(st); goto out; }
         rc = 0;

@@ -43,9 +43,10 @@ static const char help[] =
     "                         depths (StreamingFIFO_rtl_N) as FINN JSON\n"
     "  --write-fold FILE      write the folding as FINN JSON (as read, resolved)\n"
     "  --write-config-h FILE  write the folding as BNN-PYNQ config.h\n"
-    "  --png FILE             picture of the first --trace-frames frames: a lane per\n"
+    "  --plot FILE            picture of the first --trace-frames frames: a lane per\n"
     "                         node (busy, stalled on input/output, idle) and per FIFO\n"
-    "                         (occupancy)\n"
+    "                         (occupancy), time in cycles and us; .png, .svg or .pdf\n"
+    "                         (--png is the same option)\n"
     "  --trace-frames N       frames in the picture (default 2)\n"
     "  --every-cycle          step every cycle even once the whole pipeline state\n"
     "                         repeats exactly (by default such periods are added\n"
@@ -86,7 +87,7 @@ int bnn_cmd_perf(int argc, char **argv)
         {"dma-bytes-per-cycle", required_argument, 0, 'B'}, {"dma-burst", required_argument, 0, 'b'},
         {"fifo-depth", required_argument, 0, 'd'},  {"size-fifos", no_argument, 0, 'S'},
         {"write-fold", required_argument, 0, 'W'},  {"write-config-h", required_argument, 0, 'C'},
-        {"png", required_argument, 0, 'p'},         {"trace-frames", required_argument, 0, 't'},
+        {"png", required_argument, 0, 'p'},         {"plot", required_argument, 0, 'p'},         {"trace-frames", required_argument, 0, 't'},
         {"json", no_argument, 0, 'j'},              {"help", no_argument, 0, 'h'},
         {"every-cycle", no_argument, 0, 'E'},       {"report-dir", required_argument, 0, 'R'},
         {0, 0, 0, 0}};
@@ -134,6 +135,7 @@ int bnn_cmd_perf(int argc, char **argv)
     if (!net_path) return bnn_cli_usage_error("--net is required");
     if (out_path && !size) return bnn_cli_usage_error("-o writes the sized FIFOs: it needs --size-fifos");
     if (swg >= 0) ho.swg = (enum bnn_swg_impl)swg;
+    if (png && bnn_plot_check_path(png)) return bnn_cli_usage_error("--plot: %s", bnn_last_error());
 
     struct bnn_net *net = NULL;
     struct bnn_fold *fold = NULL;
@@ -168,7 +170,7 @@ int bnn_cmd_perf(int argc, char **argv)
         bnn_cli_perf_free(&probe);
     }
     if ((st = bnn_cli_perf_run(net, fold, fold_path, &ho, &so, &pf))) { rc = bnn_cli_fail(st); goto done; }
-    if (png && (st = bnn_hw_timeline_png(pf.p, pf.r, png))) { rc = bnn_cli_fail(st); goto done; }
+    if (png && (st = bnn_hw_timeline_plot(pf.p, pf.r, png))) { rc = bnn_cli_fail(st); goto done; }
     if (wfold && (st = bnn_fold_save(fold, net, wfold))) { rc = bnn_cli_fail(st); goto done; }
     if (wconf && (st = bnn_fold_save_config_h(fold, net, wconf))) { rc = bnn_cli_fail(st); goto done; }
     if (out_path && (st = bnn_fold_save(fold, net, out_path))) { rc = bnn_cli_fail(st); goto done; }

@@ -42,62 +42,43 @@ enum bnn_status bnn_cli_dse_write_csv(const char *path, const struct bnn_dse_poi
     return st;
 }
 
-/* Two panels: LUT and BRAM36 against FPS (log scale); device limits dashed. */
-enum bnn_status bnn_cli_dse_plot(const char *path, const struct bnn_dse_point *pts, int32_t n, const struct bnn_device *d,
-                                 const char *net_name)
+/* The FPGA'17 prototypes of the network in file `net_file` (cnv.json: CNV-max
+ * and CNV-fix), from the bundled data/paper-prototypes.json. */
+static int32_t paper_marks(const char *net_file, struct bnn_plot_mark *m, int32_t cap)
 {
-    enum { W = 900, H = 700, L = 80, R = 20, T = 40, PH = 280, GAP = 60 };
-    uint8_t *img = malloc((size_t)W * H * 3);
-    if (!img) return bnn_error(BNN_ERR_NOMEM, "out of memory");
-    memset(img, 255, (size_t)W * H * 3);
-    static const uint8_t black[3] = {20, 20, 20}, grey[3] = {170, 170, 170}, blue[3] = {31, 119, 180}, red[3] = {214, 39, 40};
-    double fmin = 1e300, fmax = 0;
-    for (int32_t i = 0; i < n; i++) fmin = fmin < pts[i].fps ? fmin : pts[i].fps, fmax = fmax > pts[i].fps ? fmax : pts[i].fps;
-    if (n == 0) fmin = 1, fmax = 10;
-    if (fmax <= fmin) fmax = fmin * 10;
-    double lx0 = log10(fmin), lx1 = log10(fmax);
-    char s[128];
-    snprintf(s, sizeof s, "bnnsim dse: Pareto front on %s (%d points; blue fits, grey does not)", d->name, n);
-    bnn__draw_text(img, W, H, 3, 10, 10, s, 1.5f, black);
-    for (int panel = 0; panel < 2; panel++) {
-        int y0 = T + panel * (PH + GAP), y1 = y0 + PH;
-        double vmax = panel ? d->bram18 / 2 : d->lut, lim = panel ? d->bram18 / 2 * d->lim_bram18 : d->lut * d->lim_lut;
-        for (int32_t i = 0; i < n; i++) {
-            double v = panel ? pts[i].bram18 / 2 : pts[i].lut;
-            if (v > vmax) vmax = v;
-        }
-        for (int x = L; x < W - R; x++) img[((size_t)y1 * W + x) * 3] = 20, img[((size_t)y1 * W + x) * 3 + 1] = 20, img[((size_t)y1 * W + x) * 3 + 2] = 20;
-        for (int y = y0; y <= y1; y++) memcpy(img + ((size_t)y * W + L) * 3, black, 3);
-        int ly = y1 - (int)(lim / vmax * PH);
-        for (int x = L; x < W - R; x += 6) memcpy(img + ((size_t)ly * W + x) * 3, red, 3);
-        snprintf(s, sizeof s, "%s (limit %.0f)", panel ? "BRAM36" : "LUT", lim);
-        bnn__draw_text(img, W, H, 3, L + 6, (float)y0 + 2, s, 1.0f, black);
-        snprintf(s, sizeof s, "%.0f", vmax);
-        bnn__draw_text(img, W, H, 3, 4, (float)y0, s, 1.0f, black);
-        bnn__draw_text(img, W, H, 3, 4, (float)y1 - 8, "0", 1.0f, black);
-        for (int dec = (int)floor(lx0); dec <= (int)ceil(lx1); dec++) {
-            if (dec < lx0 - 1e-9 || dec > lx1 + 1e-9) continue;
-            int x = L + (int)((dec - lx0) / (lx1 - lx0 + 1e-12) * (W - L - R - 10));
-            for (int y = y1; y < y1 + 5; y++) memcpy(img + ((size_t)y * W + x) * 3, black, 3);
-            snprintf(s, sizeof s, "1e%d", dec);
-            bnn__draw_text(img, W, H, 3, (float)x - 8, (float)y1 + 8, s, 1.0f, black);
-        }
-        bnn__draw_text(img, W, H, 3, W / 2 - 60, (float)y1 + 22, "frames per second (log)", 1.0f, black);
-        for (int32_t i = 0; i < n; i++) {
-            double v = panel ? pts[i].bram18 / 2 : pts[i].lut;
-            int x = L + (int)((log10(pts[i].fps) - lx0) / (lx1 - lx0 + 1e-12) * (W - L - R - 10));
-            int y = y1 - (int)(v / vmax * PH);
-            for (int dy = -2; dy <= 2; dy++)
-                for (int dx = -2; dx <= 2; dx++)
-                    if (x + dx > L && x + dx < W && y + dy >= y0 && y + dy < y1)
-                        memcpy(img + ((size_t)(y + dy) * W + x + dx) * 3, pts[i].fits ? blue : grey, 3);
-        }
+    char buf[4200];
+    const char *path = bnn_data_resolve("data/paper-prototypes.json", BNN_DATA_FILE, buf, sizeof buf);
+    json_error_t je;
+    json_t *doc = net_file ? json_load_file(path, 0, &je) : NULL;
+    int32_t n = 0;
+    size_t i;
+    json_t *p;
+    json_array_foreach(json_object_get(doc, "prototypes"), i, p) {
+        const char *f = json_string_value(json_object_get(p, "net")) ?: "";
+        size_t k = strlen(net_file);
+        /* "cnv.json", or the bundled name "cnv" */
+        if (n >= cap || strncmp(f, net_file, k) || (f[k] && strcmp(f + k, ".json"))) continue;
+        snprintf(m[n].name, sizeof m[n].name, "%.16s (ZC706)", json_string_value(json_object_get(p, "name")) ?: "?");
+        m[n].fps = json_number_value(json_object_get(p, "fps"));
+        m[n].lut = json_number_value(json_object_get(p, "LUT"));
+        m[n].bram18 = 2 * json_number_value(json_object_get(p, "BRAM36"));
+        n++;
     }
-    enum bnn_status st = bnn_png_write(path, img, W, H, 3);
-    free(img);
-    return st;
+    json_decref(doc);
+    return n;
 }
 
+enum bnn_status bnn_cli_dse_plot(const char *path, const struct bnn_dse_point *pts, int32_t n, const struct bnn_device *d,
+                                 const char *net_name, double clock_mhz, double target_fps, const char *paper_net)
+{
+    struct bnn_plot_mark marks[8];
+    struct bnn_pareto_plot o = {.network = net_name, .device = d, .clock_mhz = clock_mhz, .target_fps = target_fps,
+                                .fps_kind = "FINN's analytic estimate (clock / slowest layer's cycles)"};
+    o.n_marks = paper_marks(paper_net, marks, 8);
+    o.marks = marks;
+    if (paper_net && !o.n_marks) bnn_cli_warn("--paper: the FPGA'17 paper has no prototype of %s", paper_net);
+    return bnn_plot_pareto(path, pts, n, &o);
+}
 
 static enum bnn_status read_points(const char *file, json_t *arr, struct bnn_dse_point **pts, int32_t *np, int32_t *layers)
 {
@@ -134,7 +115,7 @@ static enum bnn_status read_points(const char *file, json_t *arr, struct bnn_dse
 static const char *const run_keys[] = {"network", "device", "style", "clock_mhz", "shards", NULL};
 
 enum bnn_status bnn_cli_dse_merge(const char *const *files, int n, const char *dev_name, const char *out,
-                                  const char *csv, const char *plot)
+                                  const char *csv, const char *plot, double target_fps, int paper)
 {
     struct bnn_dse_point *pts = NULL;
     int32_t np = 0, layers = 0, shards = 0;
@@ -190,6 +171,7 @@ enum bnn_status bnn_cli_dse_merge(const char *const *files, int n, const char *d
         json_t *m = json_object();
         for (const char *const *k = run_keys; *k; k++) json_object_set(m, *k, json_object_get(first, *k));
         json_object_set(m, "device_file", json_object_get(first, "device_file"));
+        json_object_set(m, "net_file", json_object_get(first, "net_file"));
         json_object_set(m, "estimate", json_object_get(first, "estimate"));
         json_object_set_new(m, "merged", json_integer(n));
         json_object_set_new(m, "points", bnn_cli_dse_points_json(pts, np, layers));
@@ -200,7 +182,10 @@ enum bnn_status bnn_cli_dse_merge(const char *const *files, int n, const char *d
         else printf("%s\n", text);
         free(text);
         if (!st && csv) st = bnn_cli_dse_write_csv(csv, pts, np, layers);
-        if (!st && plot) st = bnn_cli_dse_plot(plot, pts, np, &dev, json_string_value(json_object_get(first, "network")));
+        if (!st && plot)
+            st = bnn_cli_dse_plot(plot, pts, np, &dev, json_string_value(json_object_get(first, "network")),
+                                  json_number_value(json_object_get(first, "clock_mhz")), target_fps,
+                                  paper ? json_string_value(json_object_get(first, "net_file")) : NULL);
     }
     json_decref(first);
     free(seen);
