@@ -725,6 +725,17 @@ static void test_finn_reports(void **state)
     d = load_json(dir, "rtlsim_performance.json");
     assert_true(num(d, "stable_throughput[images/s]") >= 100000 * 0.999);
     json_decref(d);
+    /* perf --vcd: the waveform beside the report, and a bad frame count refused */
+    char vcd[4200];
+    snprintf(vcd, sizeof vcd, "%s", test_path("perf.vcd"));
+    rc = run(out, sizeof out, "perf --net data/tfc.json --fold data/tfc-pynq.fold.json --vcd %s --vcd-frames 4", vcd);
+    if (rc) fail_msg("perf --vcd: %s", out);
+    char *w = read_text(vcd);
+    assert_memory_equal(w, "$version bnnsim", 15);
+    assert_non_null(strstr(w, "$var wire 2 % MVAU_hls_0.state $end"));
+    free(w);
+    rc = run(out, sizeof out, "perf --net data/tfc.json --fold data/tfc-pynq.fold.json --vcd %s --vcd-frames 0", vcd);
+    expect_error("--vcd-frames 0", rc, out, "--vcd-frames", 2);
     /* a report directory that cannot be made is named */
     rc = run(out, sizeof out, "perf --net data/tfc.json --fold data/tfc-pynq.fold.json --report-dir %s/no/such", test_tmpdir());
     expect_error("report dir", rc, out, "/no/such: cannot create the report directory", 1);

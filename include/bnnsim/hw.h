@@ -178,6 +178,14 @@ struct bnn_sim_result {
 enum bnn_status bnn_hw_simulate(const struct bnn_hw_pipeline *p, const struct bnn_sim_options *o,
                                 struct bnn_sim_result **out);
 void bnn_sim_result_free(struct bnn_sim_result *r);
+/* Simulates `frames` frames stepping every cycle and writes the run as a VCD
+ * waveform (GTKWave): per node `NAME.state` (2 bits: 0 idle, 1 busy, 2
+ * stalled on input, 3 stalled on output), per FIFO `NAME.count` (words),
+ * `NAME.valid` (count > 0) and `NAME.ready` (count < depth); time in ps at
+ * the pipeline's clock. The result is that run's, as bnn_hw_simulate gives
+ * it with every_cycle = 1. */
+enum bnn_status bnn_hw_simulate_vcd(const struct bnn_hw_pipeline *p, int32_t frames, const char *path,
+                                    struct bnn_sim_result **out);
 /* "why" the bottleneck is the bottleneck, one sentence */
 void bnn_sim_explain(const struct bnn_hw_pipeline *p, const struct bnn_sim_result *r, char *buf, size_t n);
 

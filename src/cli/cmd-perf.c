@@ -51,6 +51,10 @@ static const char help[] =
     "  --every-cycle          step every cycle even once the whole pipeline state\n"
     "                         repeats exactly (by default such periods are added\n"
     "                         in one go; the results are the same, only slower)\n"
+    "  --vcd FILE             the first --vcd-frames frames as a VCD waveform for GTKWave:\n"
+    "                         per node NAME.state (0 idle, 1 busy, 2 stalled on input,\n"
+    "                         3 on output), per FIFO NAME.count, .valid and .ready\n"
+    "  --vcd-frames N         frames in the waveform (default 2)\n"
     "  --report-dir DIR       also write what a FINN build writes, with FINN's file\n"
     "                         names and keys: estimate_layer_cycles.json,\n"
     "                         estimate_network_performance.json,\n"
@@ -90,9 +94,11 @@ int bnn_cmd_perf(int argc, char **argv)
         {"png", required_argument, 0, 'p'},         {"plot", required_argument, 0, 'p'},         {"trace-frames", required_argument, 0, 't'},
         {"json", no_argument, 0, 'j'},              {"help", no_argument, 0, 'h'},
         {"every-cycle", no_argument, 0, 'E'},       {"report-dir", required_argument, 0, 'R'},
+        {"vcd", required_argument, 0, 'V'},         {"vcd-frames", required_argument, 0, 'v'},
         {0, 0, 0, 0}};
     const char *net_path = NULL, *fold_path = NULL, *out_path = NULL, *png = NULL, *wfold = NULL, *wconf = NULL;
-    const char *report_dir = NULL;
+    const char *report_dir = NULL, *vcd = NULL;
+    long vcd_frames = 2;
     int json = 0, size = 0, every_cycle = 0, swg = -1;
     long frames = 4096, trace_frames = 2, v;
     struct bnn_hw_options ho;
@@ -126,6 +132,8 @@ int bnn_cmd_perf(int argc, char **argv)
         case 'j': json = 1; break;
         case 'E': every_cycle = 1; break;
         case 'R': report_dir = optarg; break;
+        case 'V': vcd = optarg; break;
+        case 'v': if (bnn_cli_parse_int("--vcd-frames", optarg, 1, 4096, &vcd_frames)) return 2; break;
         case 'h': fputs(help, stdout); return 0;
         case ':': return bnn_cli_usage_error("option %s needs a value", argv[optind - 1]);
         default: return bnn_cli_usage_error("unknown option '%s'", argv[optind - 1]);
@@ -174,6 +182,12 @@ int bnn_cmd_perf(int argc, char **argv)
     if (wfold && (st = bnn_fold_save(fold, net, wfold))) { rc = bnn_cli_fail(st); goto done; }
     if (wconf && (st = bnn_fold_save_config_h(fold, net, wconf))) { rc = bnn_cli_fail(st); goto done; }
     if (out_path && (st = bnn_fold_save(fold, net, out_path))) { rc = bnn_cli_fail(st); goto done; }
+    if (vcd) {
+        struct bnn_sim_result *vr = NULL;
+        st = bnn_hw_simulate_vcd(pf.p, (int32_t)vcd_frames, vcd, &vr);
+        bnn_sim_result_free(vr);
+        if (st) { rc = bnn_cli_fail(st); goto done; }
+    }
     if (report_dir) {
         struct bnn_resource_report *res = NULL;
         if (!(st = bnn_hw_resources(pf.p, net, fold, &res)))

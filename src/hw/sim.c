@@ -18,6 +18,7 @@
 
 #include "bnnsim/hw.h"
 #include "core/util.h"
+#include "hw/vcd.h"
 
 #define NEVER INT64_MAX
 
@@ -87,6 +88,7 @@ struct sim {
     int64_t tbw; /* trace bin width */
     int64_t out_waiting; /* the output DMA waits: it goes first */
     int64_t max_cycles;
+    struct bnn_vcd *vcd; /* recording a waveform (NULL: not) */
 };
 
 static int64_t occ(const struct chan *c, int64_t now)
@@ -136,6 +138,7 @@ static inline void push(struct sim *s, struct chan *c)
     int64_t o = occ(c, s->now);
     if (o > c->max_occ) c->max_occ = o;
     if (s->r->trace_cycles) trace_link(s, c);
+    if (s->vcd) bnn__vcd_occupancy(s->vcd, c->idx, o, s->now);
     if (c->reader_waits >= 0) {
         wake_at(s, c->reader_waits, s->now + 1);
         c->reader_waits = -1;
@@ -147,6 +150,7 @@ static inline void pop(struct sim *s, struct chan *c)
     c->nr++;
     c->last_r = s->now;
     if (s->r->trace_cycles) trace_link(s, c);
+    if (s->vcd) bnn__vcd_occupancy(s->vcd, c->idx, occ(c, s->now), s->now);
     if (c->writer_waits >= 0) {
         wake_at(s, c->writer_waits, s->now + 1);
         c->writer_waits = -1;
@@ -177,6 +181,7 @@ static void set_state_at(struct sim *s, struct snode *n, int32_t st, int64_t t)
     close_state(s, n, (int32_t)(n - s->nodes), t);
     n->state = st;
     n->since = t;
+    if (s->vcd) bnn__vcd_state(s->vcd, (int32_t)(n - s->nodes), st, t);
 }
 
 static inline void set_state(struct sim *s, struct snode *n, int32_t st) { set_state_at(s, n, st, s->now); }
@@ -605,12 +610,12 @@ void bnn_sim_result_free(struct bnn_sim_result *r)
     free(r);
 }
 
-static enum bnn_status simulate_once(const struct bnn_hw_pipeline *p, struct bnn_sim_options opt,
+static enum bnn_status simulate_once(const struct bnn_hw_pipeline *p, struct bnn_sim_options opt, struct bnn_vcd *vcd,
                                      struct bnn_sim_result **out)
 {
     *out = NULL;
     if (opt.trace_bins < 1) opt.trace_bins = 1000;
-    struct sim s = {.p = p, .n = p->n_nodes, .frames = opt.frames};
+    struct sim s = {.p = p, .n = p->n_nodes, .frames = opt.frames, .vcd = vcd};
     struct bnn_sim_result *r = bnn__calloc(1, sizeof *r);
     s.nodes = bnn__calloc((size_t)p->n_nodes, sizeof *s.nodes);
     s.chans = bnn__calloc((size_t)p->n_links + 1, sizeof *s.chans);
@@ -759,7 +764,7 @@ enum bnn_status bnn_hw_simulate(const struct bnn_hw_pipeline *p, const struct bn
     struct bnn_sim_options opt = {.frames = 16, .trace_bins = 1000};
     if (o) opt = *o;
     if (opt.frames < 1) return bnn_error(BNN_ERR_INVALID_ARG, "simulation: frames must be >= 1");
-    if (!opt.converge) return simulate_once(p, opt, out);
+    if (!opt.converge) return simulate_once(p, opt, NULL, out);
     const double tol = opt.ii_tolerance > 0 ? opt.ii_tolerance : 1e-4;
     const int32_t max = opt.frames;
     double prev = 0;
@@ -767,7 +772,7 @@ enum bnn_status bnn_hw_simulate(const struct bnn_hw_pipeline *p, const struct bn
         struct bnn_sim_options one = opt;
         one.frames = n;
         struct bnn_sim_result *r;
-        enum bnn_status st = simulate_once(p, one, &r);
+        enum bnn_status st = simulate_once(p, one, NULL, &r);
         if (st) return st;
         /* converged: an exactly periodic state, or two successive windows that agree */
         if (!r->deadlock && !r->converged && prev > 0 && fabs(r->ii_cycles - prev) <= tol * r->ii_cycles) r->converged = 1;
@@ -778,6 +783,24 @@ enum bnn_status bnn_hw_simulate(const struct bnn_hw_pipeline *p, const struct bn
         prev = r->ii_cycles;
         bnn_sim_result_free(r);
     }
+}
+
+enum bnn_status bnn_hw_simulate_vcd(const struct bnn_hw_pipeline *p, int32_t frames, const char *path,
+                                    struct bnn_sim_result **out)
+{
+    *out = NULL;
+    if (frames < 1 || frames > 4096) return bnn_error(BNN_ERR_INVALID_ARG, "%s: a waveform covers 1..4096 frames", path);
+    struct bnn_vcd *v = bnn__vcd_new(p);
+    if (!v) return bnn_error(BNN_ERR_NOMEM, "out of memory");
+    /* every cycle stepped: a fast-forwarded period would leave no changes to dump */
+    struct bnn_sim_options o = {.frames = frames, .every_cycle = 1};
+    struct bnn_sim_result *r;
+    enum bnn_status st = simulate_once(p, o, v, &r);
+    if (!st) st = bnn__vcd_write(v, path, r->cycles);
+    bnn__vcd_free(v);
+    if (st) bnn_sim_result_free(r);
+    else *out = r;
+    return st;
 }
 
 void bnn_sim_explain(const struct bnn_hw_pipeline *p, const struct bnn_sim_result *r, char *buf, size_t n)
