@@ -741,6 +741,33 @@ static void test_finn_reports(void **state)
     expect_error("report dir", rc, out, "/no/such: cannot create the report directory", 1);
 }
 
+/* Progress on a terminal only: `script` gives the command a pseudo-terminal. */
+static void test_progress(void **state)
+{
+    (void)state;
+    static char out[1 << 16];
+    char cmd[9000];
+    const char *dse = "dse --net data/cnv.json --target-fps 5000 --device zc706";
+    snprintf(cmd, sizeof cmd, "script -qec '%s %s' /dev/null", bin, dse);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = 0;
+    assert_int_equal(pclose(p), 0);
+    if (!strstr(out, "\r\033[Kbnnsim: sizing FIFOs ")) fail_msg("no progress on a terminal: %s", out);
+    assert_non_null(strstr(out, "target reached"));
+    /* not on a pipe, not with -q on a terminal */
+    assert_int_equal(run(out, sizeof out, "%s", dse), 0);
+    assert_null(strstr(out, "sizing FIFOs"));
+    snprintf(cmd, sizeof cmd, "script -qec '%s %s --json -q' /dev/null", bin, dse);
+    p = popen(cmd, "r");
+    n = fread(out, 1, sizeof out - 1, p);
+    out[n] = 0;
+    assert_int_equal(pclose(p), 0);
+    assert_null(strstr(out, "sizing FIFOs"));
+    assert_non_null(strstr(out, "\"reached\": true"));
+}
+
 int main(void)
 {
     bin = getenv("BNNSIM_BIN");
@@ -765,6 +792,7 @@ int main(void)
         cmocka_unit_test(test_dse_cli),
         cmocka_unit_test(test_dse_devices),
         cmocka_unit_test(test_finn_reports),
+        cmocka_unit_test(test_progress),
     };
     int rc = cmocka_run_group_tests_name("cli", tests, NULL, NULL);
     free(base_json);

@@ -44,6 +44,13 @@ struct bnn_warnings {
 };
 void bnn_warnings_free(struct bnn_warnings *w);
 
+/* Progress of long work (design-space search, FIFO sizing, imports):
+ * fn(ctx, what, done, total) on the calling thread as the work goes, and
+ * once with done == total at its end. One hook per thread; NULL turns it
+ * off (the default). */
+typedef void (*bnn_progress_fn)(void *ctx, const char *what, int64_t done, int64_t total);
+void bnn_set_progress(bnn_progress_fn fn, void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -21,6 +21,8 @@ int bnn_cmd_dse(int argc, char **argv);
 
 /* --lenient was given (any command): folding entries naming no node are warnings. */
 extern int bnn_cli_lenient;
+/* -q / --quiet was given (any command): no progress, no chatter. */
+extern int bnn_cli_quiet;
 /* bnn_hw_build, then a warning for each folding entry a lenient fold left unused. */
 enum bnn_status bnn_cli_hw_build(const struct bnn_net *net, const struct bnn_fold *fold,
                                  const struct bnn_hw_options *o, const char *where, struct bnn_hw_pipeline **p);

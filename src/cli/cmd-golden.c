@@ -55,7 +55,7 @@ int bnn_cmd_golden(int argc, char **argv)
         {"layout", required_argument, 0, 'Y'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *net_path = NULL, *fold_path = NULL, *out = NULL;
     const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
-    int n_inputs = 0, quiet = 0, rc = 2;
+    int n_inputs = 0, quiet = bnn_cli_quiet, rc = 2;
     long frames = 0;
     enum bnn_layout layout = BNN_LAYOUT_AUTO;
     struct bnn_golden_options go = {0, NULL, 1};

@@ -159,7 +159,7 @@ int bnn_cmd_perf(int argc, char **argv)
     if (size) {
         struct bnn_hw_pipeline *p;
         if ((st = bnn_cli_hw_build(net, fold, &ho, fold_path, &p))) { rc = bnn_cli_fail(st); goto done; }
-        if (!json) fprintf(stderr, "sizing %d FIFOs ...\n", p->n_links);
+        if (!json && !bnn_cli_quiet) fprintf(stderr, "sizing %d FIFOs ...\n", p->n_links);
         st = bnn_hw_size_fifos(p, (int32_t)(frames < 64 ? frames : 64), &fs);
         if (!st) st = bnn_hw_store_fifos(p, fold);
         bnn_hw_free(p);

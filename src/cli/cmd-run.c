@@ -187,7 +187,7 @@ int bnn_cmd_run(int argc, char **argv)
         {0, 0, 0, 0}};
     const char *net_path = NULL, *fold_path = NULL, *labels = NULL, *dump = NULL, *out_path = NULL;
     const char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
-    int n_inputs = 0, json = 0, quiet = 0, rc = 1;
+    int n_inputs = 0, json = 0, quiet = bnn_cli_quiet, rc = 1;
     enum bnn_layout layout = BNN_LAYOUT_AUTO;
     long limit = -1, threads = 0, dump_index = 0;
     double clock_mhz = 200;
@@ -321,7 +321,18 @@ int bnn_cmd_run(int argc, char **argv)
     memset(res, 0, (size_t)n * sizeof *res);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if ((st = bnn_plan_run(plan, imgs.pixels, n, scores, res))) { rc = bnn_cli_fail(st); goto done; }
+    /* large sets in chunks, for progress on a terminal (results do not depend on it) */
+    const int32_t chunk = n > 16384 ? 8192 : n;
+    const size_t img_px = (size_t)imgs.h * imgs.w * imgs.c;
+    for (int32_t i0 = 0; i0 < n; i0 += chunk) {
+        int32_t nb = n - i0 < chunk ? n - i0 : chunk;
+        if (chunk < n) bnn__progress("run: images", i0, n);
+        if ((st = bnn_plan_run(plan, imgs.pixels + (size_t)i0 * img_px, nb, scores + (size_t)i0 * ns, res + i0))) {
+            rc = bnn_cli_fail(st);
+            goto done;
+        }
+    }
+    if (chunk < n) bnn__progress("run: images", n, n);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     int32_t labelled = 0, correct = 0;

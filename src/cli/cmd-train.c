@@ -103,7 +103,7 @@ int bnn_cmd_train(int argc, char **argv)
     const char *topo = NULL, *dir = "/usr/share/datasets/fashion-mnist", *out = NULL, *name = NULL, *input = "fixed";
     struct bnn_train_options o;
     bnn_train_options_default(&o);
-    int json = 0, quiet = 0;
+    int json = 0, quiet = bnn_cli_quiet;
     long v;
     optind = 1;
     opterr = 0;

@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/util.h"
@@ -39,6 +41,8 @@ static const char usage[] =
     "      write every stream's words (npy + hex) and the weight/threshold memories\n"
     "\n"
     "  bnnsim COMMAND --help   options of one command\n"
+    "  -q, --quiet             (any command) no progress and no chatter on stderr; progress\n"
+    "                          shows only when stderr is a terminal\n"
     "  --lenient               (any command) a folding entry that names no node is a warning, as\n"
     "                          FINN's ApplyConfig has it, not an error (FINN's own MVA_hls_3 typo)\n"
     "  bnnsim --version        version and kernel variant\n"
@@ -53,7 +57,7 @@ static const char usage[] =
     "directory: --net cnv --fold cnv-fix --device pynq-z1 (BNNSIM_DATA overrides).\n"
     "Formats and exact semantics: README.md, docs/net-format.md, docs/semantics.md.\n";
 
-int bnn_cli_lenient;
+int bnn_cli_lenient, bnn_cli_quiet;
 
 int bnn_cli_fail(enum bnn_status st)
 {
@@ -103,6 +107,27 @@ char *bnn_cli_dumps(json_t *doc, size_t flags)
     for (int32_t i = 0; i < all_warnings.n; i++) json_array_append_new(arr, json_string(all_warnings.msg[i]));
     json_object_set_new(doc, "warnings", arr);
     return json_dumps(doc, flags);
+}
+
+/* Progress on a terminal: one line, redrawn at most ten times a second and
+ * cleared when the work is done. */
+static void tty_progress(void *ctx, const char *what, int64_t done, int64_t total)
+{
+    static struct timespec last;
+    static int shown;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (done >= total) {
+        if (shown) fputs("\r\033[K", stderr);
+        shown = 0;
+        return;
+    }
+    if (shown && (now.tv_sec - last.tv_sec) * 1000000000L + (now.tv_nsec - last.tv_nsec) < 100000000L) return;
+    last = now;
+    shown = 1;
+    fprintf(stderr, "\r\033[Kbnnsim: %s %lld/%lld (%.0f %%)", what, (long long)done, (long long)total,
+            total > 0 ? 100.0 * (double)done / (double)total : 0.0);
+    fflush(stderr);
 }
 
 static void on_fatal_signal(int sig)
@@ -209,10 +234,11 @@ int main(int argc, char **argv)
         fputs(usage, stderr);
         return 2;
     }
-    /* --lenient applies to every command: taken out before the command parses */
+    /* --lenient and --quiet apply to every command: taken out before the command parses */
     int n = 1;
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--lenient")) bnn_cli_lenient = 1;
+        else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) bnn_cli_quiet = 1;
         else argv[n++] = argv[i];
     argv[n] = NULL;
     argc = n;
@@ -220,6 +246,8 @@ int main(int argc, char **argv)
         fputs(usage, stderr);
         return 2;
     }
+    /* progress only for a person watching: stderr a terminal and no -q */
+    if (!bnn_cli_quiet && isatty(2)) bnn_set_progress(tty_progress, NULL);
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage, stdout);

@@ -61,3 +61,17 @@ void bnn__warn(struct bnn_warnings *w, const char *fmt, ...)
     w->msg = m;
     if ((w->msg[w->n] = strdup(buf))) w->n++;
 }
+
+static _Thread_local bnn_progress_fn progress_fn;
+static _Thread_local void *progress_ctx;
+
+void bnn_set_progress(bnn_progress_fn fn, void *ctx)
+{
+    progress_fn = fn;
+    progress_ctx = ctx;
+}
+
+void bnn__progress(const char *what, int64_t done, int64_t total)
+{
+    if (progress_fn) progress_fn(progress_ctx, what, done, total);
+}

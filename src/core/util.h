@@ -50,6 +50,8 @@ static inline int64_t bnn__floordiv(int64_t a, int64_t b) { return a >= 0 ? a / 
 enum bnn_status bnn__last_status(void);
 
 /* Appends a warning (printf format) to w; w may be NULL. */
+/* Reports progress through the hook bnn_set_progress installed (if any). */
+void bnn__progress(const char *what, int64_t done, int64_t total);
 void bnn__warn(struct bnn_warnings *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Files: regular files only (a named pipe must not hang a run); where a

@@ -93,13 +93,15 @@ static enum bnn_status candidates(const struct bnn_net *net, const struct bnn_de
         return BNN_ERR_NOMEM;
     }
     memset(rest, 0, sizeof *rest);
+    int64_t work = 0, done = 0; /* progress: one step per (layer, PE) */
+    for (int32_t j = 0; j < base->n; j++) work += net->layers[base->layers[j].layer].mh;
     for (int32_t j = 0; j < base->n; j++) {
         const int32_t li = base->layers[j].layer;
         const struct bnn_layer *L = &net->layers[li];
         lc[j].li = li;
         lc[j].c = bnn__calloc((size_t)L->mh * 64 + 64, sizeof *lc[j].c);
         if (!lc[j].c) { st = BNN_ERR_NOMEM; goto fail; }
-        for (int32_t pe = 1; pe <= L->mh; pe++)
+        for (int32_t pe = 1; pe <= L->mh; pe++, bnn__progress("dse: costing every PE x SIMD", ++done, work + 1))
             for (int32_t simd = 1; simd <= L->mw && simd <= o->max_simd; simd++) {
                 if (!allowed(net, li, pe, simd, o)) continue;
                 base->layers[j].pe = pe;
@@ -130,6 +132,7 @@ static enum bnn_status candidates(const struct bnn_net *net, const struct bnn_de
     if ((st = bnn_hw_build(net, base, &o->hw, "dse", &p))) goto fail;
     if ((st = bnn_hw_resources(p, net, base, &r))) { bnn_hw_free(p); goto fail; }
     *rest = r->total;
+    bnn__progress("dse: costing every PE x SIMD", work + 1, work + 1);
     for (int32_t i = 0; i < p->n_nodes; i++)
         if (p->nodes[i].kind == BNN_HW_MVAU || p->nodes[i].kind == BNN_HW_SWG)
             rest->lut -= r->node[i].lut, rest->ff -= r->node[i].ff, rest->bram18 -= r->node[i].bram18,

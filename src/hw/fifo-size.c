@@ -56,6 +56,7 @@ enum bnn_status bnn_hw_size_fifos(struct bnn_hw_pipeline *p, int32_t frames, str
     const double tol = 1e-9;
     for (int32_t a = 0; a < n; a++) {
         struct bnn_hw_link *k = &p->links[order[a]];
+        bnn__progress("sizing FIFOs", a, n);
         if (k->kind != BNN_LINK_FIFO || k->depth <= 1) continue;
         int32_t lo = 1, hi = k->depth; /* hi keeps the II */
         while (lo < hi) {
@@ -75,6 +76,7 @@ enum bnn_status bnn_hw_size_fifos(struct bnn_hw_pipeline *p, int32_t frames, str
         goto done;
     }
     out->ii_sized = ii;
+    bnn__progress("sizing FIFOs", n, n);
     for (int32_t l = 0; l < n; l++)
         if (p->links[l].kind == BNN_LINK_FIFO) out->total_depth_after += p->links[l].depth;
 done:

@@ -279,6 +279,7 @@ enum bnn_status bnn_pynq_import(enum bnn_pynq_network which, const char *dir, st
     if (out_fold && !(fold = bnn__calloc(1, sizeof *fold))) goto fail;
     if (fold && !(fold->layers = bnn__calloc((size_t)n_mat, sizeof *fold->layers))) goto fail;
     for (int32_t m = 0; m < n_mat; m++) {
+        bnn__progress("import: reading layers", m, n_mat);
         struct spec sm = sp[m];
         sm.pe = pe_of[m];
         sm.simd = simd_of[m];
@@ -347,6 +348,7 @@ enum bnn_status bnn_pynq_import(enum bnn_pynq_network which, const char *dir, st
         if ((st = bnn_fold_load(path, net, &chk))) goto fail;
         bnn_fold_free(chk);
     }
+    bnn__progress("import: reading layers", n_mat, n_mat);
     *out_net = net;
     if (out_fold) *out_fold = fold;
     return BNN_OK;
