@@ -69,8 +69,9 @@ enum bnn_status bnn_hw_timeline_plot(const struct bnn_hw_pipeline *p, const stru
              (double)r->trace_cycles / p->opt.clock_mhz, p->opt.clock_mhz);
     bnn__text(cr, 8, 22, t, 14, BNN_ALIGN_LEFT, 1);
     bnn__rgb(cr, 0x444444);
-    snprintf(t, sizeof t, "one column = %.1f cycles; colours mix the states of the cycles in it",
-             (double)r->trace_cycles / bins);
+    /* the simulator's bins are whole cycles wide, so they may end before the last column */
+    const int64_t tbw = (r->trace_cycles + bins - 1) / bins;
+    snprintf(t, sizeof t, "one column = %lld cycles; colours mix the states of the cycles in it", (long long)tbw);
     bnn__text(cr, 8, 40, t, 10, BNN_ALIGN_LEFT, 0);
     legend(cr);
 
@@ -104,12 +105,12 @@ enum bnn_status bnn_hw_timeline_plot(const struct bnn_hw_pipeline *p, const stru
         y += LANE_H + GAP;
     }
     /* time axes: cycles above the lanes, microseconds below */
-    struct bnn_axis ax = {.lo = 0, .hi = (double)r->trace_cycles, .p0 = LABEL_W, .p1 = LABEL_W + pw};
+    struct bnn_axis ax = {.lo = 0, .hi = (double)(tbw * bins), .p0 = LABEL_W, .p1 = LABEL_W + pw};
     bnn__axis_draw_x(cr, &ax, y + 4, y + 4, NULL);
     bnn__rgb(cr, 0x222222);
     bnn__text(cr, LABEL_W - 8, y + 20, "cycles", 10, BNN_ALIGN_RIGHT, 0);
     struct bnn_axis us = ax;
-    us.hi = (double)r->trace_cycles / p->opt.clock_mhz;
+    us.hi = ax.hi / p->opt.clock_mhz;
     bnn__axis_draw_x(cr, &us, y + 30, y + 30, NULL);
     bnn__rgb(cr, 0x222222);
     bnn__text(cr, LABEL_W - 8, y + 46, "microseconds", 10, BNN_ALIGN_RIGHT, 0);
