@@ -4,6 +4,9 @@
  * round trips of the bundled and 100 random networks in both forms
  * (tensors, outputs and pipelines equal); conv models the test builds in
  * raw QONNX form; onnx.checker on what bnnsim writes; bad files. */
+#include <jansson.h>
+#include <sys/wait.h>
+
 #include "test-util.h"
 #include "test-nets.h"
 #include "onnx/build.h"
@@ -704,7 +707,7 @@ static const char *small_model(int bad, char *path_out)
     }
     double w[16 * 8];
     for (int i = 0; i < 16 * 8; i++) w[i] = (i * 7) % 3 ? 1 : -1;
-    if (bad == 7) w[37] = 0.5;
+    if (bad == 7) w[37] = (float)0.31830988618; /* 1/pi against +-1: no integer codes */
     int64_t dw[2] = {bad == 8 ? 15 : 16, 8};
     const char *W = bad == 9 ? "W_missing" : xb_init_real(&q.b, "W", 2, dw, w);
     if (bad == 15) {
@@ -719,7 +722,7 @@ static const char *small_model(int bad, char *path_out)
     qnode(&q, bad == 4 ? "Frobnicate" : "MatMul", "", W, NULL);
     if (bad == 5) qnode(&q, "FooBar", "finn.custom_op.general", NULL, NULL);
     if (bad == 13) {
-        const char *ins[5] = {q.cur, qscalar(&q, 1), qscalar(&q, 0), qscalar(&q, 2), NULL};
+        const char *ins[5] = {q.cur, qscalar(&q, 1), qscalar(&q, 0), qscalar(&q, 9), NULL};
         xb_node(&q.b, "Quant", "qonnx.custom_op.general", "Quant_act", ins, "qa");
         q.cur = "qa";
     } else {
@@ -761,10 +764,10 @@ static void test_bad_onnx(void **state)
     (void)state;
     static const struct { int bad; const char *expect, *node; } cases[] = {
         {4, "unknown op 'Frobnicate'", "Frobnicate_"},  {5, "finn.custom_op.general", "FooBar"},
-        {6, "com.example", "mt0"},    {7, "not +-", "MatMul"},
+        {6, "com.example", "mt0"},    {7, "neither +-s nor integer codes", "MatMul"},
         {8, "shapes do not chain", "MatMul"}, {9, "missing initializer", "W_missing"},
         {10, "not a chain", "a0"},    {11, "more than one input", "y"},
-        {12, "no matrix layer", ""},  {13, "2-bit", "Quant_act"},
+        {12, "no matrix layer", ""},  {13, "9-bit activations", "Quant_act"},
         {14, "not ascending", "mt1"}, {15, "raw_data holds 100 bytes", "'W'"},
         {16, "external data", "'W'"}, {17, "MW=9", "MVAU_hls_1"},
         {18, "parent model", "StreamingDataflowPartition"}, {19, "Conv needs an NCHW map", "Conv"},
@@ -972,6 +975,134 @@ static void test_cli_onnx(void **state)
 #undef RUN
 }
 
+/* Runs a command, its stdout into a malloc'ed string (NULL on a non-zero exit). */
+static char *capture(const char *cmd)
+{
+    FILE *p = popen(cmd, "r");
+    if (!p) return NULL;
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    for (size_t k; (k = fread(buf + len, 1, cap - len - 1, p)) > 0;)
+        if ((len += k) + 1 == cap) buf = realloc(buf, cap *= 2);
+    buf[len] = 0;
+    if (pclose(p)) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* bnnsim run --json on both engines: every image's scores equal `key`[i] of expected.json. */
+static int scores_match(const char *bin, const char *dir, const char *key, const char *engine, json_t *exp)
+{
+    char cmd[9000];
+    snprintf(cmd, sizeof cmd, "%s run --net %s/model.onnx --input %s/input.npy --engine %s --json -q 2>/dev/null", bin, dir,
+             dir, engine);
+    char *out = capture(cmd);
+    if (!out) fail_msg("'%s' failed", cmd);
+    json_error_t je;
+    json_t *doc = json_loads(out, 0, &je), *imgs = json_object_get(doc, "images"), *want = json_object_get(exp, key);
+    free(out);
+    assert_int_equal(json_array_size(imgs), json_array_size(want));
+    int ok = 1;
+    for (size_t i = 0; i < json_array_size(imgs) && ok; i++) {
+        json_t *got = json_object_get(json_array_get(imgs, i), "scores");
+        if (!json_equal(got, json_array_get(want, i))) {
+            char *g = json_dumps(got, JSON_COMPACT), *w = json_dumps(json_array_get(want, i), JSON_COMPACT);
+            printf("  %s, engine %s, image %zu: bnnsim %s, qonnx %s\n", dir, engine, i, g, w);
+            free(g), free(w);
+            ok = 0;
+        }
+    }
+    json_decref(doc);
+    return ok;
+}
+
+/* A W2A2 conv net in raw QONNX form (per-channel and per-tensor weight
+ * scales, narrow 2-bit weights, 2- and 3-bit activations, a zero point, BN
+ * with negative gamma, Relu, FLOOR and ROUND) against numpy's qonnx
+ * arithmetic: every image's accumulators on both engines, and every layer's
+ * codes; then 48 quantisers (6 rounding modes, signed or not, narrow or not,
+ * zero point 0 or 1) on exact ties, every code as qonnx's formula gives it. */
+static void test_multibit_qonnx(void **state)
+{
+    (void)state;
+    const char *bin = getenv("BNNSIM_BIN");
+    if (!bin) bin = "build/bnnsim";
+    if (system("/usr/bin/python3 -c 'import onnx, numpy' 2>/dev/null")) {
+        printf("  skipped: /usr/bin/python3 has no onnx/numpy (apt-get install python3-onnx)\n");
+        return;
+    }
+    char dir[4200], cmd[12000];
+    snprintf(dir, sizeof dir, "%s", test_path("w2a2"));
+    mkdir(dir, 0755);
+    int nets = 0, near = 0;
+    for (int seed = 1; seed <= 6; seed++) {
+        snprintf(cmd, sizeof cmd, "/usr/bin/python3 tests/onnx/w2a2_qonnx.py %s %d", dir, seed);
+        int rc = WEXITSTATUS(system(cmd));
+        if (rc == 3) { /* a value within float rounding of a step: either answer is qonnx's */
+            near++;
+            continue;
+        }
+        assert_int_equal(rc, 0);
+        char ep[4300];
+        snprintf(ep, sizeof ep, "%s/expected.json", dir);
+        json_error_t je;
+        json_t *exp = json_load_file(ep, 0, &je);
+        assert_non_null(exp);
+        assert_true(scores_match(bin, dir, "scores", "ref", exp));
+        assert_true(scores_match(bin, dir, "scores", "float", exp));
+        /* every activation's codes, image 0 (HWC) */
+        snprintf(cmd, sizeof cmd, "%s run --net %s/model.onnx --input %s/input.npy --dump %s/dump -q >/dev/null 2>&1", bin,
+                 dir, dir, dir);
+        assert_int_equal(system(cmd), 0);
+        const char *names[] = {"01-conv0", "02-conv1", "03-pool0"};
+        for (int l = 0; l < 3; l++) {
+            char np[4400];
+            snprintf(np, sizeof np, "%s/dump/%s.npy", dir, names[l]);
+            struct bnn_array a;
+            ASSERT_OK(bnn_npy_read(np, &a));
+            json_t *want = json_array_get(json_object_get(exp, "layers"), (size_t)l);
+            assert_int_equal(a.count, json_array_size(want));
+            for (int64_t i = 0; i < a.count; i++)
+                if (bnn_array_get_i64(&a, i) != json_integer_value(json_array_get(want, (size_t)i)))
+                    fail_msg("seed %d, %s[%lld]: bnnsim %lld, qonnx %lld", seed, names[l], (long long)i,
+                             (long long)bnn_array_get_i64(&a, i), (long long)json_integer_value(json_array_get(want, (size_t)i)));
+            bnn_array_free(&a);
+        }
+        snprintf(cmd, sizeof cmd, "rm -rf %s/dump", dir);
+        assert_int_equal(system(cmd), 0);
+        json_decref(exp);
+        nets++;
+    }
+    printf("  W2A2 QONNX conv nets: %d equal to numpy's qonnx on every image, both engines (%d seeds near a step)\n", nets,
+           near);
+    assert_true(nets >= 4);
+
+    static const char *const modes[] = {"ROUND", "HALF_UP", "HALF_DOWN", "FLOOR", "CEIL", "ROUND_TO_ZERO"};
+    long ties = 0;
+    int quantisers = 0;
+    for (int m = 0; m < 6; m++)
+        for (int k = 0; k < 8; k++) {
+            snprintf(cmd, sizeof cmd, "/usr/bin/python3 tests/onnx/w2a2_qonnx.py --ties %s %s %d %d %d", dir, modes[m], k & 1,
+                     (k >> 1) & 1, k >> 2);
+            assert_int_equal(system(cmd), 0);
+            char ep[4300];
+            snprintf(ep, sizeof ep, "%s/expected.json", dir);
+            json_error_t je;
+            json_t *exp = json_load_file(ep, 0, &je);
+            assert_non_null(exp);
+            if (!scores_match(bin, dir, "codes", "ref", exp))
+                fail_msg("Quant %s, signed %d, narrow %d, zero point %d: codes differ from qonnx's", modes[m], k & 1,
+                         (k >> 1) & 1, k >> 2);
+            ties += json_integer_value(json_object_get(exp, "ties"));
+            quantisers++;
+            json_decref(exp);
+        }
+    printf("  %d quantisers, %ld exact ties: every code as qonnx computes it\n", quantisers, ties);
+    assert_true(ties > 5000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -979,7 +1110,7 @@ int main(void)
         cmocka_unit_test(test_roundtrip_bundled),  cmocka_unit_test(test_roundtrip_random),
         cmocka_unit_test(test_onnx_checker),       cmocka_unit_test(test_raw_qonnx_conv),
         cmocka_unit_test(test_bad_onnx),           cmocka_unit_test(test_finn_acc_type_warning),
-        cmocka_unit_test(test_cli_onnx),
+        cmocka_unit_test(test_cli_onnx),         cmocka_unit_test(test_multibit_qonnx),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -371,7 +371,7 @@ int bnn_cmd_run(int argc, char **argv)
         json_object_set_new(fo, "max_cycles", json_integer(worst));
         json_object_set_new(fo, "bottleneck", json_string(net->layers[fold->layers[wj].layer].name));
         json_object_set_new(fo, "clock_mhz", json_real(clock_mhz));
-        json_object_set_new(fo, "estimated_fps", json_real(clock_mhz * 1e6 / (double)worst));
+        json_object_set_new(fo, "estimated_throughput_fps", json_real(clock_mhz * 1e6 / (double)worst));
         json_object_set_new(doc, "fold", fo);
         json_object_set_new(doc, "performance", bnn_cli_perf_json(net, &pf));
     }

@@ -107,7 +107,7 @@ static enum bnn_status mvau(struct ox_walk *w, const struct ox_node *n)
     if (!bip_w && !bin_w)
         return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "weightDataType %s: bnnsim executes 1-bit (BINARY/BIPOLAR) weights so "
                                                   "far", wdt[0] ? wdt : "(none)");
-    struct ox_weights wt = {.v = W, .rows_are_inputs = 1};
+    struct ox_weights wt = {.v = W, .rows_are_inputs = 1, .weight_tensor = -1};
     /* FINN's MVAU counts XNOR matches for binaryXnorMode and for BIPOLAR x BIPOLAR */
     wt.xnor = xnor_mode || (bip_w && (!strcmp(idt, "BIPOLAR") || !strcmp(idt, "BINARY")));
     wt.xnor_bipolar = wt.xnor && bip_w;
@@ -147,7 +147,8 @@ static enum bnn_status mvau(struct ox_walk *w, const struct ox_node *n)
                 }
             }
         int bip_out = !strcmp(odt, "BIPOLAR");
-        st = ox_threshold(w, n, thr, steps, bip_out ? 2 : 1, bip_out ? -1 : (double)ox_attr_i(n, "ActVal", 0));
+        st = ox_threshold(w, n, thr, steps, NULL, bip_out ? 2 : 1, bip_out ? -1 : (double)ox_attr_i(n, "ActVal", 0),
+                          bip_out ? 0 : (int32_t)ox_attr_i(n, "ActVal", 0));
         free(thr);
         if (st) return st;
     }
@@ -204,7 +205,7 @@ static enum bnn_status thresholding(struct ox_walk *w, const struct ox_node *n)
     double *thr = bnn__calloc((size_t)nch * steps + 1, sizeof *thr);
     if (!thr) return BNN_ERR_NOMEM;
     for (int32_t c = 0; c < nch; c++) memcpy(thr + (int64_t)c * steps, T->v + (rows == 1 ? 0 : (int64_t)c * steps), (size_t)steps * sizeof *thr);
-    st = ox_threshold(w, n, thr, steps, scale, bias);
+    st = ox_threshold(w, n, thr, steps, NULL, scale, bias, ox_act_bias(scale, bias));
     free(thr);
     if (!st)
         bnn__warn(w->warn, "%s: node '%s': standalone thresholds after layer '%s' are modelled inside its MVAU", w->path,

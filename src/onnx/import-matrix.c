@@ -168,6 +168,140 @@ static double weight_at(const struct ox_walk *w, const struct ox_weights *wt, en
     return wt->rows_are_inputs ? v[k * mh + c] : v[(int64_t)c * mw + k];
 }
 
+/* Bipolar weights, +-s_c per row (or {0, 1} under XNOR): the bits in
+ * L->weights, s_c in step. *ok = 0 (nothing failed) when a row is not
+ * +-s: the caller tries integer weights. */
+static enum bnn_status bipolar_weights(struct ox_walk *w, const struct ox_node *n, const struct ox_weights *wt,
+                                       enum bnn_layer_kind kind, int32_t mh, int32_t mw, int32_t kernel, int32_t in_c,
+                                       struct bnn_layer *L, double *step, int *ok)
+{
+    for (int32_t c = 0; c < mh && *ok; c++) {
+        double s = 0;
+        for (int32_t j = 0; j < mw; j++) {
+            double x = weight_at(w, wt, kind, mh, mw, c, j, kernel, in_c);
+            int bit;
+            if (wt->xnor && !wt->xnor_bipolar) {
+                if (x != 0 && x != 1)
+                    return ox_fail(w, n, BNN_ERR_INVALID_NET, "weight %g for output %d, input %d is not BINARY {0, 1}",
+                                   x, c, j);
+                bit = x == 1;
+                s = 1;
+            } else {
+                if (!isfinite(x)) return ox_fail(w, n, BNN_ERR_INVALID_NET, "weight %g for output %d, input %d", x, c, j);
+                if (s == 0) s = fabs(x);
+                if (x == 0 || fabs(x) != s || (wt->xnor_bipolar && s != 1)) {
+                    if (wt->xnor_bipolar)
+                        return ox_fail(w, n, BNN_ERR_INVALID_NET, "weight %g for output %d, input %d is not bipolar (+-1)",
+                                       x, c, j);
+                    *ok = 0;
+                    break;
+                }
+                bit = x > 0;
+            }
+            L->weights[(int64_t)c * mw + j] = (uint8_t)bit;
+        }
+        step[c] = s;
+    }
+    return BNN_OK;
+}
+
+/* The per-row scale of the Quant (zero point 0) that makes the weights,
+ * through layout ops; 0 when there is none or it is not per tensor or per
+ * output row. */
+static int quant_scales(const struct ox_walk *w, int32_t t, int32_t mh, double *out)
+{
+    for (int hop = 0; hop < 8 && t >= 0; hop++) {
+        int32_t p = w->g->t[t].producer;
+        if (p < 0) return 0;
+        const struct ox_node *q = &w->g->nodes[p];
+        if (!strcmp(q->op, "Quant") && q->n_in >= 4) {
+            const struct ox_val *s, *z;
+            if (ox_const(w->g, q->in[1], &s) || ox_const(w->g, q->in[2], &z)) return 0;
+            for (int64_t i = 0; i < z->n; i++)
+                if (z->v[i] != 0) return 0;
+            if (s->n != 1 && s->n != mh) return 0;
+            for (int32_t c = 0; c < mh; c++) out[c] = s->v[s->n == 1 ? 0 : c];
+            return 1;
+        }
+        if (strcmp(q->op, "Transpose") && strcmp(q->op, "Identity") && strcmp(q->op, "Reshape") && strcmp(q->op, "Cast"))
+            return 0;
+        t = q->in[0];
+    }
+    return 0;
+}
+
+static int whole_codes(const struct ox_walk *w, const struct ox_weights *wt, enum bnn_layer_kind kind, int32_t mh,
+                       int32_t mw, int32_t c, int32_t kernel, int32_t in_c, double u)
+{
+    if (!(u > 0)) return 0;
+    for (int32_t j = 0; j < mw; j++) {
+        double q = weight_at(w, wt, kind, mh, mw, c, j, kernel, in_c) / u;
+        /* float32 weights are s * q rounded: whole to float32's precision */
+        if (!(fabs(q - round(q)) <= 1e-5 * BNN_MAX(1.0, fabs(q)) && fabs(round(q)) <= 127)) return 0;
+    }
+    return 1;
+}
+
+/* Integer weights: per row the coarsest step that makes every weight a
+ * code of at most 8 bits (a Quant's scale, or a multiple of it), the codes
+ * as int8 in L->weights. */
+static enum bnn_status int_weights(struct ox_walk *w, const struct ox_node *n, const struct ox_weights *wt,
+                                   enum bnn_layer_kind kind, int32_t mh, int32_t mw, int32_t kernel, int32_t in_c,
+                                   struct bnn_layer *L, double *step)
+{
+    double *qs = bnn__calloc((size_t)mh, sizeof *qs);
+    if (!qs) return BNN_ERR_NOMEM;
+    const int have_qs = wt->weight_tensor >= 0 && quant_scales(w, wt->weight_tensor, mh, qs);
+    for (int32_t c = 0; c < mh; c++) {
+        double m = 0;
+        for (int32_t j = 0; j < mw; j++) {
+            double x = fabs(weight_at(w, wt, kind, mh, mw, c, j, kernel, in_c));
+            if (x > 0 && (m == 0 || x < m)) m = x;
+        }
+        step[c] = m > 0 ? m : 1;
+        /* the Quant's own scale first (codes as trained), else the row's coarsest step */
+        int found = have_qs && whole_codes(w, wt, kind, mh, mw, c, kernel, in_c, qs[c]);
+        if (found) step[c] = qs[c];
+        found |= m == 0;
+        for (int32_t k = 1; k <= 128 && !found; k++)
+            if (whole_codes(w, wt, kind, mh, mw, c, kernel, in_c, m / k)) step[c] = m / k, found = 1;
+        if (!found) free(qs);
+        if (!found)
+            return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "the weights of output %d are neither +-s nor integer codes of at "
+                                                      "most 8 bits times one scale", c);
+        for (int32_t j = 0; j < mw; j++)
+            L->weights[(int64_t)c * mw + j] =
+                (uint8_t)(int8_t)lround(weight_at(w, wt, kind, mh, mw, c, j, kernel, in_c) / step[c]);
+    }
+    free(qs);
+    L->w_bits = 8;
+    L->w_signed = true;
+    return BNN_OK;
+}
+
+/* An integer layer's weight type from its codes (int8 while importing):
+ * the narrowest signed or unsigned type of 2..8 bits that holds them. */
+static enum bnn_status weight_type(struct ox_walk *w, const struct ox_node *n, struct bnn_layer *L)
+{
+    if (L->w_bits <= 1) return BNN_OK;
+    int32_t lo = 0, hi = 0;
+    for (int64_t k = 0; k < (int64_t)L->mh * L->mw; k++) {
+        int32_t v = L->w_signed ? (int8_t)L->weights[k] : L->weights[k];
+        lo = BNN_MIN(lo, v), hi = BNN_MAX(hi, v);
+    }
+    int32_t bits = 2;
+    if (lo < 0)
+        while (bits < 8 && (lo < -(1 << (bits - 1)) || hi > (1 << (bits - 1)) - 1)) bits++;
+    else
+        while (bits < 8 && hi > (1 << bits) - 1) bits++;
+    if (lo < 0 && (lo < -128 || hi > 127))
+        return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "weight codes %d..%d need more than 8 bits", lo, hi);
+    if (!L->w_signed && lo < 0) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "negated unsigned weight codes");
+    L->w_bits = bits;
+    L->w_signed = lo < 0;
+    return BNN_OK;
+}
+
 enum bnn_status ox_matrix(struct ox_walk *w, const struct ox_node *n, enum bnn_layer_kind kind, int32_t mh, int32_t mw,
                           const struct ox_weights *wt, int32_t kernel, int32_t stride)
 {
@@ -177,7 +311,7 @@ enum bnn_status ox_matrix(struct ox_walk *w, const struct ox_node *n, enum bnn_l
         return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "layer '%s' feeds it with no activation in between (bnnsim needs "
                                                   "binary activations between matrix layers)",
                        w->net->layers[w->layer].name);
-    if (w->dom != W_BITS) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "a matrix product after a multi-threshold or label");
+    if (w->dom != W_BITS && w->dom != W_INT) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "a matrix product after a label");
     const int fixed = w->in_fixed && w->layer < 0;
     if (wt->input_as_bits && !fixed && !(w->d > 0))
         return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "binary inputs whose bit 1 is the smaller value");
@@ -197,7 +331,13 @@ enum bnn_status ox_matrix(struct ox_walk *w, const struct ox_node *n, enum bnn_l
         L->pad = w->map_pad;
         if (w->map_pad) {
             if (fixed) L->pad_value = (int32_t)w->table[256];
-            else if (w->pad_is_zero) {
+            else if (w->dom == W_INT) { /* the pad value 0 as a value v: lo + d v = 0 */
+                double v = w->pad_is_zero ? -w->lo / w->d : w->table[256];
+                if (v != floor(v) || fabs(v) > 255)
+                    return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "padding with a value that is not one of the activation's "
+                                                              "levels (0 = %g + %g v)", w->lo, w->d);
+                L->pad_value = (int32_t)v;
+            } else if (w->pad_is_zero) {
                 if ((st = pad_bit_of(w, n, 0.0, &L->pad_value))) return st;
             } else {
                 L->pad_value = (int32_t)w->table[256];
@@ -218,47 +358,61 @@ enum bnn_status ox_matrix(struct ox_walk *w, const struct ox_node *n, enum bnn_l
         const struct bnn_input_spec *s = &w->net->layers[0].input;
         qabs = BNN_MAX(llabs(bnn__quantize_pixel(s, 0)), llabs(bnn__quantize_pixel(s, 255)));
     }
-    for (int32_t c = 0; c < mh; c++) {
-        double s = 0;
-        int64_t ones = 0;
-        for (int32_t j = 0; j < mw; j++) {
-            double x = weight_at(w, wt, kind, mh, mw, c, j, kernel, in_c);
-            int bit;
-            if (wt->xnor && !wt->xnor_bipolar) {
-                if (x != 0 && x != 1)
-                    return ox_fail(w, n, BNN_ERR_INVALID_NET, "weight %g for output %d, input %d is not BINARY {0, 1}",
-                                   x, c, j);
-                bit = x == 1;
-                s = 1;
-            } else {
-                if (!(x != 0) || !isfinite(x))
-                    return ox_fail(w, n, BNN_ERR_INVALID_NET, "weight %g for output %d, input %d is not bipolar (+-1)", x,
-                                   c, j);
-                if (s == 0) s = fabs(x);
-                if (fabs(x) != s || (wt->xnor_bipolar && s != 1))
-                    return ox_fail(w, n, BNN_ERR_INVALID_NET, "weights of output %d are not +-%g alone (%g at input %d): "
-                                                              "bnnsim executes 1-bit (bipolar) weights so far",
-                                   c, s, x, j);
-                bit = x > 0;
-            }
-            L->weights[(int64_t)c * mw + j] = (uint8_t)bit;
-            ones += bit;
+    const int int_in = w->dom == W_INT;
+    const int64_t vmax = int_in ? BNN_MAX(llabs((long long)w->v_lo), llabs((long long)w->v_hi)) : 1;
+    int bipolar = 1;
+    double *step = bnn__calloc((size_t)mh, sizeof *step);
+    if (!step) return BNN_ERR_NOMEM;
+    if ((st = bipolar_weights(w, n, wt, kind, mh, mw, kernel, in_c, L, step, &bipolar))) goto out;
+    if (!bipolar) {
+        if (wt->xnor || wt->input_as_bits) {
+            st = ox_fail(w, n, BNN_ERR_UNSUPPORTED, "integer weights in an XNOR-popcount product or FINN HW layer");
+            goto out;
         }
-        /* x_k = lo + d * bit_k and W = s (2 w - 1): sum_k x_k W_kc = a * popcount + b */
-        if (fixed) {
-            a[c] = s * ldexpl(1.0L, -w->f_onnx);
+        if ((st = int_weights(w, n, wt, kind, mh, mw, kernel, in_c, L, step))) goto out;
+    }
+    if (int_in && wt->input_as_bits) {
+        st = ox_fail(w, n, BNN_ERR_UNSUPPORTED, "multi-level activations into a FINN HW layer");
+        goto out;
+    }
+    int64_t wmax = 1;
+    for (int64_t k = 0; !bipolar && k < (int64_t)mh * mw; k++) wmax = BNN_MAX(wmax, llabs((long long)(int8_t)L->weights[k]));
+    for (int32_t c = 0; c < mh; c++) {
+        /* sw: the row's sum of weights as integers (+-1 when bipolar) */
+        int64_t sw = 0;
+        for (int32_t j = 0; j < mw; j++) sw += bipolar ? (L->weights[(int64_t)c * mw + j] ? 1 : -1) : (int8_t)L->weights[(int64_t)c * mw + j];
+        const long double sc = step[c];
+        if (fixed) {                            /* acc = sum w q: x = q 2^-f */
+            a[c] = sc * ldexpl(1.0L, -w->f_onnx);
             b[c] = 0;
         } else if (wt->xnor) {
             a[c] = 1, b[c] = 0;
-        } else {
-            a[c] = (long double)s * w->d;
-            b[c] = (long double)s * (w->lo * (2.0L * ones - mw) + w->d * ((long double)ones - mw));
+        } else if (int_in) {                    /* x = lo + d v, acc = sum w v */
+            a[c] = sc * w->d;
+            b[c] = sc * (long double)w->lo * (long double)sw;
+        } else if (!bipolar) {                  /* x = (lo + d/2) + (d/2)(+-1), acc = sum (bit ? w : -w) */
+            a[c] = sc * w->d / 2;
+            b[c] = sc * ((long double)w->lo + w->d / 2.0L) * (long double)sw;
+        } else {                                /* XNOR popcount: sum x W = a * popcount + b */
+            int64_t ones = (sw + mw) / 2;
+            a[c] = sc * w->d;
+            b[c] = sc * (w->lo * (2.0L * ones - mw) + w->d * ((long double)ones - mw));
         }
     }
-    w->acc_min = fixed ? -(int64_t)mw * qabs : 0;
-    w->acc_max = fixed ? (int64_t)mw * qabs : mw;
+    if (fixed) {
+        w->acc_min = -(int64_t)mw * qabs * wmax, w->acc_max = (int64_t)mw * qabs * wmax;
+    } else if (int_in || !bipolar) {
+        w->acc_min = -(int64_t)mw * vmax * wmax, w->acc_max = (int64_t)mw * vmax * wmax;
+    } else {
+        w->acc_min = 0, w->acc_max = mw;
+    }
+    if ((st = weight_type(w, n, L))) goto out;
+    free(step);
+    step = NULL;
+    w->int_in = int_in;
     w->layer = w->net->n_layers - 1;
     w->dom = W_ACC;
+    w->relu = 0;
     w->map_pad = w->flat_pad = w->pad_is_zero = 0;
     w->win = 0;
     if (kind == BNN_LAYER_FC) {
@@ -282,15 +436,27 @@ enum bnn_status ox_matrix(struct ox_walk *w, const struct ox_node *n, enum bnn_l
         w->ch_axis = w->nhwc ? 3 : 1;
     }
     return BNN_OK;
+out:
+    free(step);
+    return st;
 }
 
 /* ---- activations ---- */
 
 static void negate_row(struct ox_walk *w, struct bnn_layer *L, int32_t c)
 {
+    if (L->w_bits > 1) { /* integer codes: acc' = -acc (the caller checks the codes still fit) */
+        for (int32_t j = 0; j < L->mw; j++) {
+            uint8_t *q = &L->weights[(int64_t)c * L->mw + j];
+            *q = (uint8_t)(int8_t)-(L->w_signed ? (int8_t)*q : (int32_t)*q);
+        }
+        L->w_signed = true;
+        w->a[c] = -w->a[c];
+        return;
+    }
     for (int32_t j = 0; j < L->mw; j++) L->weights[(int64_t)c * L->mw + j] ^= 1;
-    /* binary input: acc' = MW - acc; fixed point: acc' = -acc */
-    if (!(w->in_fixed && w->layer == 1)) w->b[c] += w->a[c] * L->mw;
+    /* XNOR popcount: acc' = MW - acc; a fixed-point or integer input: acc' = -acc */
+    if (!(w->in_fixed && w->layer == 1) && !w->int_in) w->b[c] += w->a[c] * L->mw;
     w->a[c] = -w->a[c];
 }
 
@@ -300,8 +466,14 @@ static int is_pow2(long double a)
     return a > 0 && frexpl(a, &e) == 0.5L;
 }
 
-enum bnn_status ox_threshold(struct ox_walk *w, const struct ox_node *n, const double *thr, int32_t n_thr, double scale,
-                             double bias)
+int32_t ox_act_bias(double scale, double bias)
+{
+    /* FINN's ActVal: outputs bias + count when the scale is 1 */
+    return scale == 1 && bias == floor(bias) && fabs(bias) <= 255 ? (int32_t)bias : 0;
+}
+
+enum bnn_status ox_threshold(struct ox_walk *w, const struct ox_node *n, const double *thr, int32_t n_thr,
+                             const uint8_t *strict, double scale, double bias, int32_t act_bias)
 {
     if (w->dom != W_ACC) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "thresholds on something that is not an accumulator");
     struct bnn_layer *L = &w->net->layers[w->layer];
@@ -344,6 +516,10 @@ enum bnn_status ox_threshold(struct ox_walk *w, const struct ox_node *n, const d
                 T = (int64_t)ldexpl(th, tf - F + w->f_onnx);
             } else if (a == 0) {
                 T = b >= th ? w->acc_min : w->acc_max + 1;
+            } else if (strict && strict[i]) { /* x > th: the next integer above */
+                long double t = floorl((th - b) / a) + 1;
+                if (t < -4e18L || t > 4e18L || t != t) t = t < 0 ? w->acc_min : w->acc_max + 1;
+                T = (int64_t)t;
             } else {
                 long double t = (th - b) / a;
                 if (!simple && !warned && fabsl(t - roundl(t)) < 1e-9L * (1 + fabsl(t))) {
@@ -364,16 +540,22 @@ enum bnn_status ox_threshold(struct ox_walk *w, const struct ox_node *n, const d
     int64_t lo = 0, hi = 0;
     for (int64_t k = 0; k < (int64_t)mh * n_thr; k++) lo = BNN_MIN(lo, L->thresholds[k]), hi = BNN_MAX(hi, L->thresholds[k]);
     L->thr_bits = bnn__signed_bits(lo, hi);
+    w->relu = 0;
+    w->in_fixed = 0;
     if (n_thr == 1) {
         w->dom = W_BITS;
         w->lo = bias;
         w->d = scale;
-        w->in_fixed = 0;
     } else {
-        w->dom = W_COUNT;
-        for (int32_t c = 0; c < mh; c++) w->a[c] = scale, w->b[c] = bias;
+        /* bnnsim's values v = act_bias + count: out = scale * (v - act_bias) + bias */
+        L->act_bias = act_bias;
+        w->dom = W_INT;
+        w->lo = bias - scale * act_bias;
+        w->d = scale;
+        w->v_lo = act_bias;
+        w->v_hi = act_bias + n_thr;
     }
-    return BNN_OK;
+    return weight_type(w, n, L);
 }
 
 enum bnn_status ox_label_select(struct ox_walk *w, const struct ox_node *n, int32_t k)
@@ -381,7 +563,7 @@ enum bnn_status ox_label_select(struct ox_walk *w, const struct ox_node *n, int3
     if (w->layer < 0 || w->dom == W_PIXEL || w->dom == W_LABEL)
         return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "a label select that does not follow a matrix layer");
     struct bnn_layer *L = &w->net->layers[w->layer];
-    if (w->dom == W_ACC || w->dom == W_COUNT) {
+    if (w->dom == W_ACC) {
         int32_t nch = w->n_classes ? w->n_classes : L->mh;
         for (int32_t c = 0; c < nch; c++)
             if (!(w->a[c] > 0) || w->a[c] != w->a[0] || w->b[c] != w->b[0])
@@ -389,9 +571,9 @@ enum bnn_status ox_label_select(struct ox_walk *w, const struct ox_node *n, int3
                                                           "'%s''s accumulators (class %d: %Lg * acc + %Lg), so the ranking "
                                                           "is not that of the accumulators",
                                L->name, c, w->a[c], w->b[c]);
-        if (w->dom == W_ACC) L->act = BNN_ACT_RAW;
+        L->act = BNN_ACT_RAW;
     } else if (!(w->d > 0)) {
-        return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "a label select of decreasing binary values");
+        return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "a label select of decreasing activation values");
     }
     if (k < 1 || k > 8) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "K = %d (1..8)", k);
     struct bnn_layer *T = ox_add_layer(w, BNN_LAYER_LABELSELECT, "top");

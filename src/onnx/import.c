@@ -238,7 +238,7 @@ static enum bnn_status op_elementwise(struct ox_walk *w, const struct ox_node *n
     enum bnn_status st = ox_constant_input(w, n, dyn_first ? 1 : 0, &c);
     if (st) return st;
     const char *op = n->op;
-    if (w->dom == W_ACC || w->dom == W_COUNT) {
+    if (w->dom == W_ACC) {
         int32_t nch = (int32_t)w->dims[w->ch_axis];
         double *k = bnn__calloc((size_t)nch, sizeof *k);
         if (!k) return BNN_ERR_NOMEM;
@@ -269,10 +269,12 @@ static enum bnn_status op_elementwise(struct ox_walk *w, const struct ox_node *n
         for (int32_t p = 0; p < 257; p++) w->table[p] = ox_round_to(w->dtype, apply(op, w->table[p], x0, dyn_first));
         return BNN_OK;
     }
-    if (w->dom == W_BITS) {
+    if (w->dom == W_INT && !strcmp(op, "Div") && !dyn_first)
+        return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "a constant divided by multi-level activations is not linear");
+    if (w->dom == W_BITS || w->dom == W_INT) { /* affine in the bit or value: lo and lo + d say it all */
         double lo = apply(op, w->lo, x0, dyn_first), hi = apply(op, w->lo + w->d, x0, dyn_first);
         if (!(hi != lo) || isnan(lo) || isnan(hi))
-            return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "makes the binary activations constant");
+            return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "makes the activations constant");
         w->lo = lo, w->d = hi - lo;
         return BNN_OK;
     }
@@ -318,6 +320,64 @@ static enum bnn_status uniform(struct ox_walk *w, const struct ox_node *n, const
     return BNN_OK;
 }
 
+/* Where a Quant's code reaches level m, with u = x / scale + zero point:
+ * u >= beta (or u > beta when *strict), from qonnx's rounding modes. */
+static int level_boundary(const char *mode, int32_t m, double *beta, int *strict)
+{
+    if (!strcmp(mode, "ROUND")) { /* half to even: the tie at m - 1/2 goes up when m is even */
+        *beta = m - 0.5, *strict = m % 2 != 0;
+    } else if (!strcmp(mode, "HALF_UP")) {
+        *beta = m - 0.5, *strict = 0;
+    } else if (!strcmp(mode, "HALF_DOWN")) {
+        *beta = m - 0.5, *strict = 1;
+    } else if (!strcmp(mode, "FLOOR")) {
+        *beta = m, *strict = 0;
+    } else if (!strcmp(mode, "CEIL")) {
+        *beta = m - 1, *strict = 1;
+    } else if (!strcmp(mode, "ROUND_TO_ZERO")) {
+        *beta = m > 0 ? m : m - 1, *strict = m <= 0;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* A Quant of 1..8 bits on the accumulators: one threshold per level above
+ * the lowest, its code the activation's value (FINN's ActVal = the lowest
+ * code). A Relu before it clamps x at 0 first. */
+static enum bnn_status quant_levels(struct ox_walk *w, const struct ox_node *n, int32_t nch, double scale, double zp,
+                                    int32_t bits, int sgn, int narrow, const char *mode)
+{
+    const int32_t qmin = sgn ? -(1 << (bits - 1)) + narrow : 0, qmax = sgn ? (1 << (bits - 1)) - 1 : (1 << bits) - 1 - narrow;
+    const int32_t nl = qmax - qmin;
+    if (nl < 1) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "a quantiser with one level");
+    double *thr = bnn__calloc((size_t)nch * nl, sizeof *thr);
+    uint8_t *strict = bnn__calloc((size_t)nl, 1);
+    if (!thr || !strict) {
+        free(thr);
+        free(strict);
+        return BNN_ERR_NOMEM;
+    }
+    enum bnn_status st = BNN_OK;
+    for (int32_t i = 0; i < nl && !st; i++) {
+        double beta;
+        int sx;
+        if (!level_boundary(mode, qmin + 1 + i, &beta, &sx)) {
+            st = ox_fail(w, n, BNN_ERR_UNSUPPORTED, "rounding_mode '%s'", mode);
+            break;
+        }
+        double t = scale * (beta - zp); /* exact in double: a float32 scale times a small half-integer */
+        strict[i] = (uint8_t)sx;
+        if (w->relu && (sx ? 0 > t : 0 >= t)) t = -INFINITY, strict[i] = 0; /* max(x, 0) passes it always */
+        for (int32_t c = 0; c < nch; c++) thr[(int64_t)c * nl + i] = t;
+    }
+    /* codes q = qmin + count; ONNX value scale * (q - zp) */
+    if (!st) st = ox_threshold(w, n, thr, nl, strict, scale, scale * (qmin - zp), qmin);
+    free(thr);
+    free(strict);
+    return st;
+}
+
 static enum bnn_status op_quant(struct ox_walk *w, const struct ox_node *n)
 {
     int bipolar = !strcmp(n->op, "BipolarQuant");
@@ -341,17 +401,20 @@ static enum bnn_status op_quant(struct ox_walk *w, const struct ox_node *n)
     }
     if (w->dom != W_ACC)
         return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "a quantiser on %s", w->dom == W_BITS ? "values that are already binary"
+                                                                       : w->dom == W_INT ? "multi-level activations"
                                                                                          : "a label");
-    if (bits != 1 || !sgn)
-        return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "%g-bit %s activations: bnnsim executes 1-bit (bipolar) "
-                                                  "activations between layers so far", bits, sgn ? "signed" : "unsigned");
-    /* x >= 0 -> +scale, else -scale: one threshold at 0 */
     int32_t nch = (int32_t)w->dims[w->ch_axis];
-    double *thr = bnn__calloc((size_t)nch, sizeof *thr);
-    if (!thr) return BNN_ERR_NOMEM;
-    st = ox_threshold(w, n, thr, 1, 2 * scale, -scale);
-    free(thr);
-    return st;
+    if (bits == 1 && sgn) { /* x >= 0 -> +scale, else -scale: one threshold at 0 */
+        double *thr = bnn__calloc((size_t)nch, sizeof *thr);
+        if (!thr) return BNN_ERR_NOMEM;
+        for (int32_t c = 0; w->relu && c < nch; c++) thr[c] = -INFINITY; /* relu, then the sign of x >= 0: always + */
+        st = ox_threshold(w, n, thr, 1, NULL, 2 * scale, -scale, 0);
+        free(thr);
+        return st;
+    }
+    if (bits < 1 || bits > 8 || bits != floor(bits))
+        return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "%g-bit activations (bnnsim's multi-level activations have 1..8 bits)", bits);
+    return quant_levels(w, n, nch, scale, zp, (int32_t)bits, sgn, narrow, mode);
 }
 
 static enum bnn_status op_multithreshold(struct ox_walk *w, const struct ox_node *n)
@@ -386,7 +449,7 @@ static enum bnn_status op_multithreshold(struct ox_walk *w, const struct ox_node
     double *thr = bnn__calloc((size_t)nch * steps, sizeof *thr);
     if (!thr) return BNN_ERR_NOMEM;
     for (int32_t c = 0; c < nch; c++) memcpy(thr + (int64_t)c * steps, t->v + (rows == 1 ? 0 : (int64_t)c * steps), (size_t)steps * sizeof *thr);
-    st = ox_threshold(w, n, thr, steps, scale, bias);
+    st = ox_threshold(w, n, thr, steps, NULL, scale, bias, ox_act_bias(scale, bias));
     free(thr);
     return st;
 }
@@ -400,7 +463,7 @@ static enum bnn_status op_matmul(struct ox_walk *w, const struct ox_node *n)
     const struct ox_val *W;
     enum bnn_status st = ox_constant_input(w, n, 1, &W);
     if (st) return st;
-    struct ox_weights wt = {.v = W, .rows_are_inputs = 1, .xnor = !strcmp(n->op, "XnorPopcountMatMul")};
+    struct ox_weights wt = {.v = W, .rows_are_inputs = 1, .xnor = !strcmp(n->op, "XnorPopcountMatMul"), .weight_tensor = n->in[1]};
     int gemm = !strcmp(n->op, "Gemm");
     if (gemm) {
         if (ox_attr_i(n, "transA", 0)) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "transA = 1");
@@ -468,7 +531,7 @@ static enum bnn_status op_conv(struct ox_walk *w, const struct ox_node *n)
     }
     int32_t kernel = (int32_t)W->dims[2];
     if (W->dims[1] != w->c) return ox_fail(w, n, BNN_ERR_INVALID_NET, "weights take %lld channels but the map has %d (shapes do not chain)", (long long)W->dims[1], w->c);
-    struct ox_weights wt = {.v = W, .conv = 1};
+    struct ox_weights wt = {.v = W, .conv = 1, .weight_tensor = n->in[1]};
     if ((st = ox_matrix(w, n, BNN_LAYER_CONV, (int32_t)W->dims[0], kernel * kernel * w->c, &wt, kernel, (int32_t)stride))) return st;
     if (n->n_in > 2 && n->in[2] >= 0) {
         const struct ox_val *B;
@@ -486,8 +549,9 @@ static enum bnn_status op_conv(struct ox_walk *w, const struct ox_node *n)
 
 static enum bnn_status op_maxpool(struct ox_walk *w, const struct ox_node *n)
 {
-    if (w->dom != W_BITS || !(w->d > 0))
-        return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "max-pool on %s (bnnsim pools binary activations: an OR)",
+    if ((w->dom != W_BITS && w->dom != W_INT) || !(w->d > 0))
+        return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "max-pool on %s (bnnsim pools activations: an OR of bits, a max of "
+                                                  "levels)",
                        w->dom == W_ACC ? "accumulators before their threshold" : w->dom == W_PIXEL ? "input pixels"
                                                                                                    : "these values");
     if (!w->spatial || w->nhwc) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "MaxPool needs an NCHW map");
@@ -519,6 +583,21 @@ static enum bnn_status op_maxpool(struct ox_walk *w, const struct ox_node *n)
     w->w = (w->w - kernel) / stride + 1;
     map_dims(w);
     return BNN_OK;
+}
+
+static enum bnn_status op_relu(struct ox_walk *w, const struct ox_node *n)
+{
+    if (w->dom == W_PIXEL) {
+        for (int32_t p = 0; p < 257; p++) w->table[p] = w->table[p] > 0 ? w->table[p] : 0;
+        return BNN_OK;
+    }
+    if (w->dom == W_ACC) { /* folded into the quantiser that follows */
+        w->relu = 1;
+        return BNN_OK;
+    }
+    double lo = w->dom == W_INT ? w->lo + w->d * (w->d > 0 ? w->v_lo : w->v_hi) : BNN_MIN(w->lo, w->lo + w->d);
+    if ((w->dom == W_BITS || w->dom == W_INT) && lo >= 0) return BNN_OK; /* nothing below 0 */
+    return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "a Relu that clips activations (only before a quantiser)");
 }
 
 static enum bnn_status op_pad(struct ox_walk *w, const struct ox_node *n)
@@ -603,7 +682,7 @@ static enum bnn_status op_topk(struct ox_walk *w, const struct ox_node *n)
 
 static enum bnn_status op_slice(struct ox_walk *w, const struct ox_node *n)
 {
-    if (w->dom != W_ACC && w->dom != W_COUNT && w->dom != W_BITS)
+    if (w->dom != W_ACC && w->dom != W_INT && w->dom != W_BITS)
         return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "a slice of anything but the last layer's scores");
     const struct ox_val *s, *e, *ax = NULL, *stp = NULL;
     enum bnn_status st;
@@ -660,6 +739,7 @@ static enum bnn_status step(struct ox_walk *w, const struct ox_node *n)
     if (!strcmp(op, "MatMul") || !strcmp(op, "Gemm")) return op_matmul(w, n);
     if (!strcmp(op, "Conv")) return op_conv(w, n);
     if (!strcmp(op, "MaxPool")) return op_maxpool(w, n);
+    if (!strcmp(op, "Relu")) return op_relu(w, n);
     if (!strcmp(op, "Pad")) return op_pad(w, n);
     if (!strcmp(op, "TopK") || !strcmp(op, "ArgMax")) return op_topk(w, n);
     if (!strcmp(op, "Slice")) return op_slice(w, n);

@@ -6,7 +6,8 @@
  *  - BITS:  x = lo + d * bit, one bit per value (bipolar, binary, scaled);
  *  - ACC:   per channel x_c = a_c * acc_c + b_c, acc being bnnsim's
  *    accumulator of the current matrix layer, until a threshold op;
- *  - COUNT: a multi-threshold count (only a label select may follow);
+ *  - INT:   x = lo + d * v, v being bnnsim's integer value of a multi-level
+ *    activation (act_bias + count), in v_lo..v_hi;
  *  - LABEL: the label select's output.
  * Every op either updates this meaning exactly or is refused with a
  * message naming the node. */
@@ -17,7 +18,7 @@
 #include "bnnsim/net.h"
 #include "onnx/graph.h"
 
-enum ox_dom_kind { W_PIXEL = 0, W_BITS, W_ACC, W_COUNT, W_LABEL };
+enum ox_dom_kind { W_PIXEL = 0, W_BITS, W_ACC, W_INT, W_LABEL };
 
 struct ox_fifo_seen {
     int32_t depth;
@@ -55,13 +56,16 @@ struct ox_walk {
     struct bnn_input_spec hint_in;  /* bnnsim's own metadata: the input layer it wrote */
     int32_t has_hint_in;
     int32_t own_file;               /* written by bnnsim: its HW nodes are named as its pipeline names them */
-    /* BITS */
+    /* BITS (x = lo + d * bit) and INT (x = lo + d * v) */
     double lo, d;
+    int32_t v_lo, v_hi;
     /* padding waiting for its consumer: flat in_pad, or a map pad for a conv */
     int32_t flat_pad, map_pad, pad_is_zero;
     /* a sliding window (SWG node) waiting for its MVAU */
     int32_t win, win_k, win_stride;
-    /* ACC / COUNT */
+    /* ACC */
+    int32_t relu;                   /* a Relu waits for the quantiser that follows */
+    int32_t int_in;                 /* the current layer reads multi-level (INT) values */
     int32_t layer;                  /* index of the matrix layer in net->layers, -1 before the first */
     int32_t in_fixed, f_onnx;       /* the layer's input is fixed point; ONNX value = code * 2^-f_onnx */
     long double *a, *b;
@@ -88,13 +92,18 @@ struct ox_weights {
     int32_t xnor;            /* the op counts XNOR matches (a popcount) */
     int32_t xnor_bipolar;    /* ... of weights stored as +-1 (FINN's MVAU with BIPOLAR x BIPOLAR) */
     int32_t input_as_bits;   /* the op reads any two binary values as bits (FINN's MVAU) */
+    int32_t weight_tensor;   /* the graph tensor of the weights (-1: none), to find their Quant's scale */
 };
 enum bnn_status ox_matrix(struct ox_walk *w, const struct ox_node *n, enum bnn_layer_kind kind, int32_t mh, int32_t mw,
                           const struct ox_weights *wt, int32_t kernel, int32_t stride);
-/* x >= thr[c * n_thr + i] on the current ACC, with the op's output values
- * out = scale * count + bias */
-enum bnn_status ox_threshold(struct ox_walk *w, const struct ox_node *n, const double *thr, int32_t n_thr, double scale,
-                             double bias);
+/* x >= thr[c * n_thr + i] (x > thr where strict[i] is set; strict may be
+ * NULL) on the current ACC, with the op's output values out = scale *
+ * count + bias; a multi-level output becomes bnnsim's values act_bias +
+ * count. */
+enum bnn_status ox_threshold(struct ox_walk *w, const struct ox_node *n, const double *thr, int32_t n_thr,
+                             const uint8_t *strict, double scale, double bias, int32_t act_bias);
+/* the act_bias a multi-level output with these ONNX scale and bias gets */
+int32_t ox_act_bias(double scale, double bias);
 enum bnn_status ox_label_select(struct ox_walk *w, const struct ox_node *n, int32_t k);
 
 /* import-hw.c: FINN's HW layers; returns 1 in *handled when the node is one */
