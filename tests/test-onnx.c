@@ -1033,7 +1033,7 @@ static void test_multibit_qonnx(void **state)
         printf("  skipped: /usr/bin/python3 has no onnx/numpy (apt-get install python3-onnx)\n");
         return;
     }
-    char dir[4200], cmd[12000];
+    char dir[4200], cmd[20000];
     snprintf(dir, sizeof dir, "%s", test_path("w2a2"));
     mkdir(dir, 0755);
     int nets = 0, near = 0;
