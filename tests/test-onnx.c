@@ -1022,7 +1022,7 @@ static int scores_match(const char *bin, const char *dir, const char *key, const
  * scales, narrow 2-bit weights, 2- and 3-bit activations, a zero point, BN
  * with negative gamma, Relu, FLOOR and ROUND) against numpy's qonnx
  * arithmetic: every image's accumulators on both engines, and every layer's
- * codes; then 48 quantisers (6 rounding modes, signed or not, narrow or not,
+ * codes; FINN HW layers with INT2 weights and activations; then 48 quantisers (6 rounding modes, signed or not, narrow or not,
  * zero point 0 or 1) on exact ties, every code as qonnx's formula gives it. */
 static void test_multibit_qonnx(void **state)
 {
@@ -1078,6 +1078,23 @@ static void test_multibit_qonnx(void **state)
     printf("  W2A2 QONNX conv nets: %d equal to numpy's qonnx on every image, both engines (%d seeds near a step)\n", nets,
            near);
     assert_true(nets >= 4);
+
+    /* FINN's HW layers on integers: INT2 weights and activations, ActVal, FINN's MVAU arithmetic */
+    for (int seed = 1; seed <= 3; seed++) {
+        snprintf(cmd, sizeof cmd, "/usr/bin/python3 tests/onnx/w2a2_qonnx.py --hw %s %d", dir, seed);
+        assert_int_equal(system(cmd), 0);
+        char ep[4300];
+        snprintf(ep, sizeof ep, "%s/expected.json", dir);
+        json_error_t je;
+        json_t *exp = json_load_file(ep, 0, &je);
+        assert_non_null(exp);
+        assert_true(scores_match(bin, dir, "scores", "ref", exp));
+        assert_true(scores_match(bin, dir, "scores", "float", exp));
+        json_decref(exp);
+        snprintf(cmd, sizeof cmd, "%s perf --net %s/model.onnx --json 2>/dev/null | grep -q '\"SIMD\": 4'", bin, dir);
+        assert_int_equal(system(cmd), 0); /* its own folding */
+    }
+    printf("  FINN HW layers with INT2 weights and activations: 3 x 200 images equal FINN's MVAU arithmetic\n");
 
     static const char *const modes[] = {"ROUND", "HALF_UP", "HALF_DOWN", "FLOOR", "CEIL", "ROUND_TO_ZERO"};
     long ties = 0;

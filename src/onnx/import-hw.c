@@ -66,7 +66,7 @@ static void check_acc_type(struct ox_walk *w, const struct ox_node *n, const cha
     bnn__warn(w->warn, "%s: %s ('%s'): accDataType %s holds %lld..%lld but the accumulator reaches %lld..%lld; "
                        "finn-hlslib would wrap it (FINN's minimize_accumulator_width); bnnsim computes it exactly",
               w->path, mvau, n->name, acc, (long long)lo, (long long)hi, (long long)w->acc_min, (long long)w->acc_max);
-    if (!L->thresholds) return;
+    if (!L->thresholds || L->w_bits > 1) return;
     /* FINN's range: x in {0,1} times 2W - 1, so the maximum is the most +1 weights of a row */
     int64_t most = 0;
     for (int32_t c = 0; c < L->mh; c++) {
@@ -104,14 +104,18 @@ static enum bnn_status mvau(struct ox_walk *w, const struct ox_node *n)
     if (W->ndim != 2 || W->dims[0] != mw || W->dims[1] != mh)
         return ox_fail(w, n, BNN_ERR_INVALID_NET, "weights are not [MW=%lld, MH=%lld]", (long long)mw, (long long)mh);
     int bip_w = !strcmp(wdt, "BIPOLAR"), bin_w = !strcmp(wdt, "BINARY");
-    if (!bip_w && !bin_w)
-        return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "weightDataType %s: bnnsim executes 1-bit (BINARY/BIPOLAR) weights so "
-                                                  "far", wdt[0] ? wdt : "(none)");
-    struct ox_weights wt = {.v = W, .rows_are_inputs = 1, .weight_tensor = -1};
+    int int_w = !strncmp(wdt, "INT", 3) || !strncmp(wdt, "UINT", 4);
+    int bits_in = !strcmp(idt, "BIPOLAR") || !strcmp(idt, "BINARY");
+    if (!bip_w && !bin_w && !int_w)
+        return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "weightDataType %s (bnnsim takes BINARY, BIPOLAR, INTn and UINTn)",
+                       wdt[0] ? wdt : "(none)");
+    if (int_w && xnor_mode) return ox_fail(w, n, BNN_ERR_INVALID_NET, "binaryXnorMode with %s weights", wdt);
+    struct ox_weights wt = {.v = W, .rows_are_inputs = 1, .weight_tensor = -1, .codes = int_w};
     /* FINN's MVAU counts XNOR matches for binaryXnorMode and for BIPOLAR x BIPOLAR */
-    wt.xnor = xnor_mode || (bip_w && (!strcmp(idt, "BIPOLAR") || !strcmp(idt, "BINARY")));
+    wt.xnor = xnor_mode || (bip_w && bits_in);
     wt.xnor_bipolar = wt.xnor && bip_w;
-    wt.input_as_bits = 1;
+    /* binary inputs are read as bits; INTn inputs are the values themselves */
+    wt.input_as_bits = bits_in || w->dom != W_INT;
     int32_t ordinal = 0;
     for (int32_t i = 0; i < w->net->n_layers; i++)
         ordinal += w->net->layers[i].kind == BNN_LAYER_CONV || w->net->layers[i].kind == BNN_LAYER_FC;

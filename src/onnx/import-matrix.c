@@ -251,7 +251,13 @@ static enum bnn_status int_weights(struct ox_walk *w, const struct ox_node *n, c
 {
     double *qs = bnn__calloc((size_t)mh, sizeof *qs);
     if (!qs) return BNN_ERR_NOMEM;
-    const int have_qs = wt->weight_tensor >= 0 && quant_scales(w, wt->weight_tensor, mh, qs);
+    int codes = wt->codes;
+    if (wt->weight_tensor >= 0) {
+        const char *dt = w->g->t[wt->weight_tensor].finn_dt;
+        codes |= !strncmp(dt, "INT", 3) || !strncmp(dt, "UINT", 4);
+    }
+    for (int32_t c = 0; codes && c < mh; c++) qs[c] = 1;
+    const int have_qs = codes || (wt->weight_tensor >= 0 && quant_scales(w, wt->weight_tensor, mh, qs));
     for (int32_t c = 0; c < mh; c++) {
         double m = 0;
         for (int32_t j = 0; j < mw; j++) {
@@ -365,15 +371,11 @@ enum bnn_status ox_matrix(struct ox_walk *w, const struct ox_node *n, enum bnn_l
     if (!step) return BNN_ERR_NOMEM;
     if ((st = bipolar_weights(w, n, wt, kind, mh, mw, kernel, in_c, L, step, &bipolar))) goto out;
     if (!bipolar) {
-        if (wt->xnor || wt->input_as_bits) {
-            st = ox_fail(w, n, BNN_ERR_UNSUPPORTED, "integer weights in an XNOR-popcount product or FINN HW layer");
+        if (wt->xnor) {
+            st = ox_fail(w, n, BNN_ERR_UNSUPPORTED, "integer weights in an XNOR-popcount product");
             goto out;
         }
         if ((st = int_weights(w, n, wt, kind, mh, mw, kernel, in_c, L, step))) goto out;
-    }
-    if (int_in && wt->input_as_bits) {
-        st = ox_fail(w, n, BNN_ERR_UNSUPPORTED, "multi-level activations into a FINN HW layer");
-        goto out;
     }
     int64_t wmax = 1;
     for (int64_t k = 0; !bipolar && k < (int64_t)mh * mw; k++) wmax = BNN_MAX(wmax, llabs((long long)(int8_t)L->weights[k]));

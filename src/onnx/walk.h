@@ -93,6 +93,7 @@ struct ox_weights {
     int32_t xnor_bipolar;    /* ... of weights stored as +-1 (FINN's MVAU with BIPOLAR x BIPOLAR) */
     int32_t input_as_bits;   /* the op reads any two binary values as bits (FINN's MVAU) */
     int32_t weight_tensor;   /* the graph tensor of the weights (-1: none), to find their Quant's scale */
+    int32_t codes;           /* the weights are integer codes themselves (FINN's INTn/UINTn types): step 1 */
 };
 enum bnn_status ox_matrix(struct ox_walk *w, const struct ox_node *n, enum bnn_layer_kind kind, int32_t mh, int32_t mw,
                           const struct ox_weights *wt, int32_t kernel, int32_t stride);

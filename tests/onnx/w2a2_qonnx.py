@@ -4,6 +4,7 @@ activations, as Brevitas exports them), and numpy's qonnx arithmetic on it.
 
 usage: w2a2_qonnx.py OUT_DIR SEED
        w2a2_qonnx.py --ties OUT_DIR MODE SIGNED NARROW ZERO_POINT
+       w2a2_qonnx.py --hw OUT_DIR SEED
 
 Writes OUT_DIR/model.onnx, OUT_DIR/input.npy (float32 NCHW pixels, as FINN
 writes test vectors) and OUT_DIR/expected.json: per image the last layer's
@@ -112,6 +113,53 @@ def ties(out_dir, mode, signed, narrow, zp):
         json.dump({"codes": codes, "ties": n_ties, "lo": lo}, f)
 
 
+def hw(out_dir, seed):
+    """FINN's HW layers on integers: the input Thresholding to UINT2, an MVAU
+    with INT2 weights, thresholds and ActVal -2 (INT2 out), an MVAU with
+    INT2 weights and no activation; FINN's MVAU arithmetic in numpy."""
+    rng = np.random.default_rng(seed)
+    HLS, RTL = "finn.custom_op.fpgadataflow.hls", "finn.custom_op.fpgadataflow.rtl"
+    nodes, inits = [], []
+
+    def const(name, arr):
+        inits.append(numpy_helper.from_array(np.asarray(arr, dtype=f32), name))
+        return name
+
+    mw0, mh0, mh1 = 16, 8, 4
+    t_in = np.array([[43, 128, 213]] * mw0)  # round(3 p / 255): a 2-bit fixed-point input
+    w0 = rng.integers(-2, 2, size=(mw0, mh0))
+    w1 = rng.integers(-2, 2, size=(mh0, mh1))
+    acc_reach = 3 * 2 * mw0
+    t0 = np.sort(rng.integers(-acc_reach // 2, acc_reach // 2, size=(mh0, 3)), axis=1)
+    nodes.append(helper.make_node("Thresholding_rtl", ["global_in", const("t_in", t_in)], ["q0"], domain=RTL,
+                                  NumChannels=mw0, PE=1, numSteps=3, inputDataType="UINT8", outputDataType="UINT2",
+                                  weightDataType="UINT8", ActVal=0, numInputVectors=[1]))
+    nodes.append(helper.make_node("MVAU_hls", ["q0", const("w0", w0), const("t0", t0)], ["a0"], domain=HLS, MW=mw0,
+                                  MH=mh0, SIMD=4, PE=2, inputDataType="UINT2", weightDataType="INT2",
+                                  outputDataType="INT2", accDataType="INT32", ActVal=-2, binaryXnorMode=0,
+                                  noActivation=0, numInputVectors=[1], mem_mode="internal_decoupled"))
+    nodes.append(helper.make_node("MVAU_hls", ["a0", const("w1", w1)], ["out"], domain=HLS, MW=mh0, MH=mh1, SIMD=2,
+                                  PE=1, inputDataType="INT2", weightDataType="INT2", outputDataType="INT32",
+                                  accDataType="INT32", ActVal=0, binaryXnorMode=0, noActivation=1,
+                                  numInputVectors=[1], mem_mode="internal_decoupled"))
+    graph = helper.make_graph(nodes, "hw", [helper.make_tensor_value_info("global_in", TensorProto.FLOAT, [1, mw0])],
+                              [helper.make_tensor_value_info("out", TensorProto.FLOAT, [1, mh1])], inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)]), out_dir + "/model.onnx")
+    pixels = rng.integers(0, 256, size=(200, 1, 4, 4)).astype(np.uint8)  # 16 values, flat in C,H,W = H,W order
+    np.save(out_dir + "/input.npy", pixels)
+    scores = []
+    for p in pixels.reshape(200, mw0).astype(np.int64):
+        q = (p[:, None] >= t_in).sum(axis=1)  # UINT2
+        acc0 = q @ w0
+        a0 = -2 + (acc0[:, None] >= t0).sum(axis=1)  # INT2, ActVal -2
+        scores.append([int(v) for v in a0 @ w1])
+    with open(out_dir + "/expected.json", "w") as f:
+        json.dump({"scores": scores}, f)
+
+
+if sys.argv[1] == "--hw":
+    hw(sys.argv[2], int(sys.argv[3]))
+    sys.exit(0)
 if sys.argv[1] == "--ties":
     ties(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]))
     sys.exit(0)
