@@ -1022,8 +1022,10 @@ static int scores_match(const char *bin, const char *dir, const char *key, const
  * scales, narrow 2-bit weights, 2- and 3-bit activations, a zero point, BN
  * with negative gamma, Relu, FLOOR and ROUND) against numpy's qonnx
  * arithmetic: every image's accumulators on both engines, and every layer's
- * codes; FINN HW layers with INT2 weights and activations; then 48 quantisers (6 rounding modes, signed or not, narrow or not,
- * zero point 0 or 1) on exact ties, every code as qonnx's formula gives it. */
+ * codes; FINN HW layers with INT2 weights and activations; then 54
+ * quantisers (6 rounding modes, signed or not, narrow or not, zero point 0
+ * or 1, after bipolar or integer weights) on exact ties, every code as
+ * qonnx's formula gives it. */
 static void test_multibit_qonnx(void **state)
 {
     (void)state;
@@ -1100,9 +1102,9 @@ static void test_multibit_qonnx(void **state)
     long ties = 0;
     int quantisers = 0;
     for (int m = 0; m < 6; m++)
-        for (int k = 0; k < 8; k++) {
-            snprintf(cmd, sizeof cmd, "/usr/bin/python3 tests/onnx/w2a2_qonnx.py --ties %s %s %d %d %d", dir, modes[m], k & 1,
-                     (k >> 1) & 1, k >> 2);
+        for (int k = 0; k < 9; k++) { /* k = 8: integer weights on binary inputs (no Quant: the coarsest step) */
+            snprintf(cmd, sizeof cmd, "/usr/bin/python3 tests/onnx/w2a2_qonnx.py --ties %s %s %d %d %d %d", dir, modes[m],
+                     k == 8 || (k & 1), k < 8 && ((k >> 1) & 1), k < 8 && (k >> 2), k == 8);
             assert_int_equal(system(cmd), 0);
             char ep[4300];
             snprintf(ep, sizeof ep, "%s/expected.json", dir);
@@ -1110,8 +1112,8 @@ static void test_multibit_qonnx(void **state)
             json_t *exp = json_load_file(ep, 0, &je);
             assert_non_null(exp);
             if (!scores_match(bin, dir, "codes", "ref", exp))
-                fail_msg("Quant %s, signed %d, narrow %d, zero point %d: codes differ from qonnx's", modes[m], k & 1,
-                         (k >> 1) & 1, k >> 2);
+                fail_msg("Quant %s, case %d (signed %d, narrow %d, zero point %d; integer weights: %d): codes differ "
+                         "from qonnx's", modes[m], k, k == 8 || (k & 1), k < 8 && ((k >> 1) & 1), k < 8 && (k >> 2), k == 8);
             ties += json_integer_value(json_object_get(exp, "ties"));
             quantisers++;
             json_decref(exp);

@@ -3,7 +3,7 @@
 activations, as Brevitas exports them), and numpy's qonnx arithmetic on it.
 
 usage: w2a2_qonnx.py OUT_DIR SEED
-       w2a2_qonnx.py --ties OUT_DIR MODE SIGNED NARROW ZERO_POINT
+       w2a2_qonnx.py --ties OUT_DIR MODE SIGNED NARROW ZERO_POINT [INT_WEIGHTS]
        w2a2_qonnx.py --hw OUT_DIR SEED
 
 Writes OUT_DIR/model.onnx, OUT_DIR/input.npy (float32 NCHW pixels, as FINN
@@ -75,9 +75,10 @@ def conv(x, w, pad):  # x [C, H, W] float64, w [O, C, k, k]
     return out
 
 
-def ties(out_dir, mode, signed, narrow, zp):
+def ties(out_dir, mode, signed, narrow, zp, int_weights):
     """Binary inputs, a +-1 dot product whose values x = 2 * agreements - 16
-    land on every half-integer of x / 4, a 3-bit Quant with `mode`, and an
+    land on every half-integer of x / 4 (or, with int_weights, weights of
+    -2..2 times 0.5 without a Quant), a 3-bit Quant with `mode`, and an
     identity layer whose integer accumulators are the Quant's codes."""
     rng = np.random.default_rng(7)
     nodes, inits = [], []
@@ -87,7 +88,9 @@ def ties(out_dir, mode, signed, narrow, zp):
         return name
 
     w0 = np.where(rng.uniform(size=(16, 12)) < 0.5, -1, 1).astype(f32)
-    s, bits = f32(4), 3
+    if int_weights:
+        w0 = (rng.integers(-2, 3, size=(16, 12)) * 0.5).astype(f32)
+    s, bits = f32(4 if not int_weights else 1), 3
     nodes.append(helper.make_node("Div", ["inp", const("c255", f32(255))], ["x0"]))
     nodes.append(helper.make_node("Sub", ["x0", const("half", f32(0.5))], ["x1"]))
     nodes.append(helper.make_node("BipolarQuant", ["x1", const("one", f32(1))], ["x2"], domain=QDOM))
@@ -106,7 +109,7 @@ def ties(out_dir, mode, signed, narrow, zp):
     codes, n_ties = [], 0
     for p in pixels:
         x = np.where(p.reshape(16) >= 128, 1, -1).astype(np.float64) @ w0
-        u = x / 4 + zp
+        u = x / float(s) + zp
         n_ties += int(np.sum(u - np.floor(u) == 0.5))
         codes.append([int(v) for v in np.clip(rounding(u, mode), lo, hi)])
     with open(out_dir + "/expected.json", "w") as f:
@@ -161,7 +164,8 @@ if sys.argv[1] == "--hw":
     hw(sys.argv[2], int(sys.argv[3]))
     sys.exit(0)
 if sys.argv[1] == "--ties":
-    ties(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]))
+    ties(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]),
+         len(sys.argv) > 7 and sys.argv[7] == "1")
     sys.exit(0)
 out_dir, seed = sys.argv[1], int(sys.argv[2])
 rng = np.random.default_rng(seed)
