@@ -6,7 +6,7 @@
 
 static const char help[] =
     "Usage: bnnsim import bnn-pynq --network NET DIR -o OUT.json\n"
-    "       bnnsim import onnx MODEL.onnx -o OUT.json [--input-scale S]\n"
+    "       bnnsim import onnx MODEL.onnx -o OUT.json [--input-scale S]   (or --net MODEL.onnx)\n"
     "\n"
     "bnn-pynq: reads BNN-PYNQ's trained parameters from DIR (<L>-<pe>-weights.bin,\n"
     "<L>-<pe>-thres.bin, classes.txt; the layout of bnn/params/<dataset>/<net>/)\n"
@@ -61,7 +61,7 @@ int bnn_cmd_import(int argc, char **argv)
         return bnn_cli_usage_error("import: expected 'bnn-pynq' or 'onnx'%s%s%s", argc >= 2 ? ", not '" : "",
                                    argc >= 2 ? argv[1] : "", argc >= 2 ? "'" : "");
     const int onnx = !strcmp(argv[1], "onnx");
-    static const struct option opts[] = {{"network", required_argument, 0, 'n'},
+    static const struct option opts[] = {{"network", required_argument, 0, 'n'}, {"net", required_argument, 0, 'N'},
                                          {"input-scale", required_argument, 0, 's'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
@@ -73,6 +73,10 @@ int bnn_cmd_import(int argc, char **argv)
     for (int c; (c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1;) {
         switch (c) {
         case 'n': network = optarg; break;
+        case 'N': /* --net MODEL.onnx, as every other command names its network */
+            if (!onnx) return bnn_cli_usage_error("import bnn-pynq: give the directory, not --net");
+            src = optarg;
+            break;
         case 's': {
             char *end;
             oo.input_scale = strtod(optarg, &end);
@@ -87,7 +91,7 @@ int bnn_cmd_import(int argc, char **argv)
         }
     }
     const char *what = onnx ? "MODEL.onnx" : "DIR";
-    if (optind == argc - 1) src = argv[optind];
+    if (optind == argc - 1 && !src) src = argv[optind];
     else if (optind < argc) return bnn_cli_usage_error("import: one %s expected, got '%s' and more", what, argv[optind]);
     if (!src) return bnn_cli_usage_error("import: %s is required", what);
     if (!out) return bnn_cli_usage_error("import: -o OUT.json is required");

@@ -26,6 +26,7 @@ static const char help[] =
     "\n"
     "  --topology T     sfc (784-256-256-256-10), lfc (784-1024x3-10), tfc (784-64x3-10,\n"
     "                   the FINN examples' net), or NET.json to take its MLP shape\n"
+    "  --net NET.json   the same as --topology NET.json\n"
     "  --data DIR       IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte,\n"
     "                   t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (.gz or plain);\n"
     "                   default /usr/share/datasets/fashion-mnist (Debian's\n"
@@ -95,7 +96,7 @@ static const char *const fashion[] = {"T-shirt/top", "Trouser", "Pullover", "Dre
 int bnn_cmd_train(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"topology", required_argument, 0, 'T'}, {"data", required_argument, 0, 'D'}, {"epochs", required_argument, 0, 'e'},
+        {"topology", required_argument, 0, 'T'}, {"net", required_argument, 0, 'T'}, {"data", required_argument, 0, 'D'}, {"epochs", required_argument, 0, 'e'},
         {"seed", required_argument, 0, 's'},     {"threads", required_argument, 0, 't'}, {"batch", required_argument, 0, 'b'},
         {"lr", required_argument, 0, 'r'},       {"input", required_argument, 0, 'i'}, {"val", required_argument, 0, 'v'},
         {"limit", required_argument, 0, 'l'},    {"name", required_argument, 0, 'N'}, {"json", no_argument, 0, 'j'},
