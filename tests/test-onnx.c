@@ -387,6 +387,86 @@ static void test_roundtrip_random(void **state)
     printf("  %d random networks: streamlined and HW-layer round trips equal\n", done);
 }
 
+/* Random multi-bit networks (every pairing of bipolar / integer weights with
+ * binary / integer maps, multi-level activations, activation biases,
+ * integer pooling and padding, the +-1 dot accumulator) through the
+ * streamlined form and back: the same scores and classes. */
+static void test_roundtrip_multibit(void **state)
+{
+    (void)state;
+    int done = 0, frac = 0, hw = 0;
+    for (int v = 0; v < 300; v++) {
+        struct bnn_net *net = random_mb_net(v);
+        ASSERT_OK(bnn_net_finalize(net, "random"));
+        char what[64];
+        snprintf(what, sizeof what, "multi-bit net %d", v);
+        int has_frac = 0, multi = 0;
+        for (int32_t i = 1; i < net->n_layers; i++) {
+            const struct bnn_layer *L = &net->layers[i];
+            if (L->kind != BNN_LAYER_CONV && L->kind != BNN_LAYER_FC) continue;
+            has_frac |= L->w_frac != 0;
+            multi |= L->w_bits > 1 || L->acc_kind == BNN_ACC_DOT || L->act_bias ||
+                     (L->in_type == BNN_VT_INT && net->layers[i - 1].kind != BNN_LAYER_INPUT);
+        }
+        if (has_frac) { /* FINN's WPF: refused, and named */
+            ASSERT_ERR(bnn_onnx_export(net, NULL, BNN_ONNX_STREAMLINED, test_path("x.onnx")), "fraction bits");
+            frac++;
+        } else {
+            char *path = test_path("mb.onnx");
+            ASSERT_OK(bnn_onnx_export(net, NULL, BNN_ONNX_STREAMLINED, path));
+            struct bnn_net *back;
+            struct bnn_fold *bf;
+            struct bnn_warnings w = {0};
+            ASSERT_OK(bnn_onnx_import(path, NULL, &back, &bf, &w));
+            if (w.n) fail_msg("%s: unexpected warning: %s", what, w.msg[0]);
+            bnn_warnings_free(&w);
+            outputs_equal(net, back, what);
+            bnn_net_free(back);
+            if (!done) rename(path, test_path("mb-first.onnx")); /* for onnx.checker below */
+            done++;
+        }
+        if (multi && !has_frac) {
+            struct bnn_fold *fold = random_fold(net);
+            ASSERT_ERR(bnn_onnx_export(net, fold, BNN_ONNX_HW, test_path("x.onnx")), "the HW form does not write yet");
+            bnn_fold_free(fold);
+            hw++;
+        }
+        bnn_net_free(net);
+    }
+    printf("  %d random multi-bit networks: streamlined round trips give the same scores; %d refused for weight "
+           "fraction bits, %d for the HW form, each named\n", done, frac, hw);
+    assert_true(done >= 150);
+    if (system("/usr/bin/python3 -c 'import onnx' 2>/dev/null") == 0) {
+        char cmd[9000];
+        snprintf(cmd, sizeof cmd, "/usr/bin/python3 -c 'import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]))' %s",
+                 test_path("mb-first.onnx"));
+        assert_int_equal(system(cmd), 0);
+    }
+    /* BNN-PYNQ's 2-bit sets (the +-1 dot accumulator, ActVal -1): every score equal */
+    const char *sh = test_shared_dir();
+    if (!sh) {
+        printf("  BNN-PYNQ 2-bit round trips skipped: ../shared/bnn-pynq is absent\n");
+        return;
+    }
+    static const struct { enum bnn_pynq_network w; const char *dir; } sets[] = {
+        {BNN_PYNQ_CNV_W1A2, "cnvW1A2-cifar10"}, {BNN_PYNQ_CNV_W2A2, "cnvW2A2-cifar10"}, {BNN_PYNQ_LFC_W1A2, "lfcW1A2-mnist"}};
+    for (size_t k = 0; k < 3; k++) {
+        char d[4200];
+        snprintf(d, sizeof d, "%s/bnn-pynq/%s", sh, sets[k].dir);
+        struct bnn_net *net, *back;
+        struct bnn_fold *fold, *bf;
+        ASSERT_OK(bnn_pynq_import(sets[k].w, d, &net, &fold, NULL));
+        char *path = test_path("pynq2.onnx");
+        ASSERT_OK(bnn_onnx_export(net, NULL, BNN_ONNX_STREAMLINED, path));
+        ASSERT_OK(bnn_onnx_import(path, NULL, &back, &bf, NULL));
+        outputs_equal(net, back, sets[k].dir);
+        bnn_net_free(back);
+        bnn_fold_free(fold);
+        bnn_net_free(net);
+    }
+    printf("  BNN-PYNQ cnvW1A2, cnvW2A2, lfcW1A2: streamlined round trips give every score\n");
+}
+
 /* onnx.checker with the custom domains declared (Debian python3-onnx) */
 static void test_onnx_checker(void **state)
 {
@@ -1127,6 +1207,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tfc_stages),         cmocka_unit_test(test_finn_folding_config),
         cmocka_unit_test(test_roundtrip_bundled),  cmocka_unit_test(test_roundtrip_random),
+        cmocka_unit_test(test_roundtrip_multibit),
         cmocka_unit_test(test_onnx_checker),       cmocka_unit_test(test_raw_qonnx_conv),
         cmocka_unit_test(test_bad_onnx),           cmocka_unit_test(test_finn_acc_type_warning),
         cmocka_unit_test(test_cli_onnx),         cmocka_unit_test(test_multibit_qonnx),

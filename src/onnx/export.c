@@ -120,6 +120,8 @@ static void metadata(struct ex *e)
     for (int32_t i = 0; i < net->n_layers; i++) {
         const struct bnn_layer *L = &net->layers[i];
         json_t *l = json_pack("{s:s}", "name", L->name);
+        if ((L->kind == BNN_LAYER_CONV || L->kind == BNN_LAYER_FC) && L->acc_kind == BNN_ACC_DOT)
+            json_object_set_new(l, "accumulator", json_string("dot"));
         if (L->thresholds) {
             json_object_set_new(l, "threshold_bits", json_integer(L->thr_bits));
             json_object_set_new(l, "threshold_frac", json_integer(L->thr_frac));
@@ -170,24 +172,38 @@ static void pad_node(struct ex *e, const char *name, int32_t ndim, const int64_t
     xb_attr_s(&e->b, n, "mode", "constant");
 }
 
-/* weight (bit) of output r for the ONNX input k of an FC layer fed by an NCHW map */
-static int fc_bit(const struct bnn_layer *L, const struct ex *e, int32_t r, int64_t k, int chw)
+/* weight (+-1 or the integer code) of output r for the ONNX input k of an FC layer fed by an NCHW map */
+static double fc_weight(const struct bnn_layer *L, const struct ex *e, int32_t r, int64_t k, int chw)
 {
     int64_t hwc = (int64_t)L->in.h * L->in.w * L->in.c, j = k;
     if (chw && k < hwc) {
         int64_t hw = (int64_t)L->in.h * L->in.w, ch = k / hw, px = k % hw;
         j = px * L->in.c + ch;
     }
-    return L->weights[(int64_t)r * L->mw + j];
+    return bnn_layer_weight(L, (size_t)((int64_t)r * L->mw + j));
+}
+
+/* The graph's MatMul / Conv output is the accumulator itself: integer
+ * weights or inputs, or the +-1 dot product (everything but XNOR). */
+static int acc_is_output(const struct bnn_layer *L)
+{
+    return L->w_bits > 1 || L->in_type == BNN_VT_INT || L->acc_kind == BNN_ACC_DOT;
 }
 
 /* thresholds in the units of the MatMul / Conv output: the +-1 dot product
- * (binary input) or acc * 2^-frac (fixed-point input) */
+ * (XNOR popcount: 2T - MW), acc * 2^-frac (fixed-point input), or acc */
 static double onnx_threshold(const struct bnn_net *net, int32_t i, int64_t T)
 {
     const struct bnn_layer *L = &net->layers[i];
-    if (is_fixed_first(net, i)) return ldexp((double)T, -L->thr_frac);
-    return 2.0 * (double)T - L->mw;
+    const double t = ldexp((double)T, -L->thr_frac); /* acc >= T / 2^thr_frac */
+    if (is_fixed_first(net, i) || acc_is_output(L)) return t;
+    return 2.0 * t - L->mw;
+}
+
+static const char *weight_type(struct ex *e, const struct bnn_layer *L)
+{
+    if (L->w_bits <= 1) return "BIPOLAR";
+    return xb_str(&e->b, "%sINT%d", L->w_signed ? "" : "U", L->w_bits);
 }
 
 static enum bnn_status streamlined_layer(struct ex *e, int32_t i)
@@ -232,8 +248,9 @@ static enum bnn_status streamlined_layer(struct ex *e, int32_t i)
     if (!W) return bnn_error(BNN_ERR_NOMEM, "out of memory");
     if (L->kind == BNN_LAYER_CONV) {
         if (L->pad) {
-            /* the padded value in ONNX units: a code (fixed) or +-1 */
-            double v = fixed ? ldexp(L->pad_value, -net->layers[0].input.frac) : L->pad_value ? 1.0 : -1.0;
+            /* the padded value in ONNX units: a code (fixed), a level (integer map) or +-1 */
+            double v = fixed ? ldexp(L->pad_value, -net->layers[0].input.frac)
+                       : L->in_type == BNN_VT_INT ? L->pad_value : L->pad_value ? 1.0 : -1.0;
             int64_t p[8] = {0, 0, L->pad, L->pad, 0, 0, L->pad, L->pad};
             pad_node(e, xb_str(b, "%s_pad", L->name), 4, p, v);
         }
@@ -242,28 +259,30 @@ static enum bnn_status streamlined_layer(struct ex *e, int32_t i)
             for (int32_t ch = 0; ch < C; ch++)
                 for (int32_t ky = 0; ky < k; ky++)
                     for (int32_t kx = 0; kx < k; kx++)
-                        W[(((int64_t)o * C + ch) * k + ky) * k + kx] = L->weights[(int64_t)o * mw + (ky * k + kx) * C + ch] ? 1 : -1;
+                        W[(((int64_t)o * C + ch) * k + ky) * k + kx] =
+                            bnn_layer_weight(L, (size_t)((int64_t)o * mw + (ky * k + kx) * C + ch));
         int64_t d[4] = {mh, C, k, k};
         const char *Wn = xb_init_real(b, xb_str(b, "%s_W", L->name), 4, d, W);
         Onnx__NodeProto *n = chain(e, "Conv", "", L->name, Wn, NULL);
         int64_t ks[2] = {k, k}, st[2] = {L->stride, L->stride};
         xb_attr_ints(b, n, "kernel_shape", 2, ks);
         xb_attr_ints(b, n, "strides", 2, st);
-        xb_annotate(b, Wn, "finn_datatype", "BIPOLAR");
+        xb_annotate(b, Wn, "finn_datatype", weight_type(e, L));
         e->h = L->out.h, e->w = L->out.w, e->c = mh;
     } else {
         const int chw = !e->flat && e->c > 1 && e->h * e->w > 1;
         if (!e->flat) flatten(e, xb_str(b, "%s_flatten", L->name));
         if (L->in_pad) {
             int64_t p[4] = {0, 0, 0, L->in_pad};
-            pad_node(e, xb_str(b, "%s_pad", L->name), 2, p, L->in_pad_value ? 1.0 : -1.0);
+            pad_node(e, xb_str(b, "%s_pad", L->name), 2, p,
+                     L->in_type == BNN_VT_INT ? L->in_pad_value : L->in_pad_value ? 1.0 : -1.0);
         }
         for (int64_t kk = 0; kk < mw; kk++)
-            for (int32_t r = 0; r < mh; r++) W[kk * mh + r] = fc_bit(L, e, r, kk, chw) ? 1 : -1;
+            for (int32_t r = 0; r < mh; r++) W[kk * mh + r] = fc_weight(L, e, r, kk, chw);
         int64_t d[2] = {mw, mh};
         const char *Wn = xb_init_real(b, xb_str(b, "%s_W", L->name), 2, d, W);
         chain(e, "MatMul", "", L->name, Wn, NULL);
-        xb_annotate(b, Wn, "finn_datatype", "BIPOLAR");
+        xb_annotate(b, Wn, "finn_datatype", weight_type(e, L));
         e->c = mh;
     }
     free(W);
@@ -271,7 +290,7 @@ static enum bnn_status streamlined_layer(struct ex *e, int32_t i)
         /* the graph's values become bnnsim's scores: the popcount, or the fixed-point sum in codes */
         if (fixed) {
             chain(e, "Mul", "", xb_str(b, "%s_scores", L->name), scalar(e, "scale", ldexp(1, net->layers[0].input.frac)), NULL);
-        } else {
+        } else if (!acc_is_output(L)) {
             chain(e, "Add", "", xb_str(b, "%s_popcount", L->name), scalar(e, "mw", mw), NULL);
             chain(e, "Mul", "", xb_str(b, "%s_scores", L->name), scalar(e, "half", 0.5), NULL);
         }
@@ -280,8 +299,10 @@ static enum bnn_status streamlined_layer(struct ex *e, int32_t i)
     double *t = malloc((size_t)mh * L->n_thr * sizeof *t);
     if (!t) return bnn_error(BNN_ERR_NOMEM, "out of memory");
     for (int64_t k = 0; k < (int64_t)mh * L->n_thr; k++) t[k] = onnx_threshold(net, i, L->thresholds[k]);
-    if (L->n_thr == 1) multithreshold(e, xb_str(b, "%s_act", L->name), mh, 1, t, 2, -1, "BIPOLAR");
-    else multithreshold(e, xb_str(b, "%s_act", L->name), mh, L->n_thr, t, 1, 0, xb_str(b, "UINT%d", ubits(L->n_thr)));
+    if (L->n_thr == 1 && !L->act_bias) multithreshold(e, xb_str(b, "%s_act", L->name), mh, 1, t, 2, -1, "BIPOLAR");
+    else /* the values act_bias + count, FINN's out_bias */
+        multithreshold(e, xb_str(b, "%s_act", L->name), mh, L->n_thr, t, 1, L->act_bias,
+                       int_type(e, L->act_bias, (int64_t)L->act_bias + L->n_thr));
     free(t);
     return BNN_OK;
 }
@@ -554,17 +575,16 @@ done:
 enum bnn_status bnn_onnx_export(const struct bnn_net *net, const struct bnn_fold *fold, enum bnn_onnx_form form,
                                 const char *path)
 {
-    for (int32_t i = 1; i < net->n_layers; i++) { /* what the writer speaks: binary weights and W1A1 activations */
+    for (int32_t i = 1; i < net->n_layers; i++) { /* what the writer speaks */
         const struct bnn_layer *L = &net->layers[i];
         if (L->kind != BNN_LAYER_CONV && L->kind != BNN_LAYER_FC) continue;
-        const char *why = L->w_bits > 1 ? "integer weights"
-                          : L->acc_kind == BNN_ACC_DOT ? "the +-1 dot accumulator"
-                          : L->act_bias ? "an activation bias"
-                          : L->in_type == BNN_VT_INT && net->layers[i - 1].kind != BNN_LAYER_INPUT ? "multi-level inputs"
-                                                                                                    : NULL;
-        if (why)
-            return bnn_error(BNN_ERR_UNSUPPORTED, "%s: layer '%s' has %s: ONNX export of multi-bit layers is not written "
-                                                  "yet (bnnsim's JSON and BNN-PYNQ's files carry them)", path, L->name, why);
+        const int multi = L->w_bits > 1 || L->acc_kind == BNN_ACC_DOT || L->act_bias ||
+                          (L->in_type == BNN_VT_INT && net->layers[i - 1].kind != BNN_LAYER_INPUT);
+        const char *why = L->w_frac ? "weights with fraction bits (FINN's WPF)"
+                          : multi && form == BNN_ONNX_HW ? "multi-bit weights or activations, which the HW form does "
+                                                           "not write yet (the streamlined form does: --form streamlined)"
+                                                         : NULL;
+        if (why) return bnn_error(BNN_ERR_UNSUPPORTED, "%s: layer '%s' has %s", path, L->name, why);
     }
     struct ex *e = bnn__calloc(1, sizeof *e);
     if (!e) return BNN_ERR_NOMEM;

@@ -205,6 +205,16 @@ static enum bnn_status bipolar_weights(struct ox_walk *w, const struct ox_node *
     return BNN_OK;
 }
 
+/* The weights are integer codes themselves: a HW MVAU's INTn/UINTn weights,
+ * or a tensor annotated so (FINN's finn_datatype). */
+static int weights_are_codes(const struct ox_walk *w, const struct ox_weights *wt)
+{
+    if (wt->codes) return 1;
+    if (wt->weight_tensor < 0) return 0;
+    const char *dt = w->g->t[wt->weight_tensor].finn_dt;
+    return !strncmp(dt, "INT", 3) || !strncmp(dt, "UINT", 4);
+}
+
 /* The per-row scale of the Quant (zero point 0) that makes the weights,
  * through layout ops; 0 when there is none or it is not per tensor or per
  * output row. */
@@ -251,11 +261,7 @@ static enum bnn_status int_weights(struct ox_walk *w, const struct ox_node *n, c
 {
     double *qs = bnn__calloc((size_t)mh, sizeof *qs);
     if (!qs) return BNN_ERR_NOMEM;
-    int codes = wt->codes;
-    if (wt->weight_tensor >= 0) {
-        const char *dt = w->g->t[wt->weight_tensor].finn_dt;
-        codes |= !strncmp(dt, "INT", 3) || !strncmp(dt, "UINT", 4);
-    }
+    const int codes = weights_are_codes(w, wt);
     for (int32_t c = 0; codes && c < mh; c++) qs[c] = 1;
     const int have_qs = codes || (wt->weight_tensor >= 0 && quant_scales(w, wt->weight_tensor, mh, qs));
     for (int32_t c = 0; c < mh; c++) {
@@ -366,10 +372,10 @@ enum bnn_status ox_matrix(struct ox_walk *w, const struct ox_node *n, enum bnn_l
     }
     const int int_in = w->dom == W_INT;
     const int64_t vmax = int_in ? BNN_MAX(llabs((long long)w->v_lo), llabs((long long)w->v_hi)) : 1;
-    int bipolar = 1;
+    int bipolar = !weights_are_codes(w, wt); /* codes stay codes, even a row of +-c */
     double *step = bnn__calloc((size_t)mh, sizeof *step);
     if (!step) return BNN_ERR_NOMEM;
-    if ((st = bipolar_weights(w, n, wt, kind, mh, mw, kernel, in_c, L, step, &bipolar))) goto out;
+    if (bipolar && (st = bipolar_weights(w, n, wt, kind, mh, mw, kernel, in_c, L, step, &bipolar))) goto out;
     if (!bipolar) {
         if (wt->xnor) {
             st = ox_fail(w, n, BNN_ERR_UNSUPPORTED, "integer weights in an XNOR-popcount product");
@@ -544,7 +550,7 @@ enum bnn_status ox_threshold(struct ox_walk *w, const struct ox_node *n, const d
     L->thr_bits = bnn__signed_bits(lo, hi);
     w->relu = 0;
     w->in_fixed = 0;
-    if (n_thr == 1) {
+    if (n_thr == 1 && act_bias == 0) { /* one bit; with an ActVal, the two levels act_bias, act_bias + 1 */
         w->dom = W_BITS;
         w->lo = bias;
         w->d = scale;

@@ -623,8 +623,17 @@ static enum bnn_status op_pad(struct ox_walk *w, const struct ox_node *n)
     if (k != 2 * w->ndim) return ox_fail(w, n, BNN_ERR_INVALID_NET, "%d pad values for %d dimensions", k, w->ndim);
     for (int32_t i = 0; i < k; i++)
         if (pads[i] < 0) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "negative padding (cropping)");
-    if (w->dom != W_PIXEL && w->dom != W_BITS) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "padding of accumulators");
+    if (w->dom != W_PIXEL && w->dom != W_BITS && w->dom != W_INT)
+        return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "padding of accumulators");
     int32_t pad_bit = -1;
+    if (w->dom == W_INT) { /* a level v of the map: lo + d v = value */
+        double v = (value - w->lo) / w->d;
+        if (v != floor(v) || fabs(v) > 255)
+            return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "pad value %g is not a level of the activations (%g + %g v)", value,
+                           w->lo, w->d);
+        if (!w->spatial) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "padding columns of multi-level activations");
+        pad_bit = (int32_t)v;
+    }
     if (w->dom == W_BITS) {
         pad_bit = value == w->lo ? 0 : value == w->lo + w->d ? 1 : -1;
         if (pad_bit < 0)
@@ -903,6 +912,15 @@ static void apply_hints(struct ox_walk *w)
                 snprintf(L->name, sizeof L->name, "%s", nm);
                 if (L->weights) snprintf(L->weights_tensor, sizeof L->weights_tensor, "%.58s.W", nm);
                 if (L->thresholds) snprintf(L->thresholds_tensor, sizeof L->thresholds_tensor, "%.58s.T", nm);
+            }
+            /* bnnsim wrote a +-1 dot accumulator (BNN-PYNQ's Binary x Binary): the same
+             * function as the popcount the graph reads as, acc' = 2 acc - MW */
+            const char *acc = json_string_value(json_object_get(o, "accumulator"));
+            if (acc && !strcmp(acc, "dot") && L->acc_kind == BNN_ACC_XNOR && L->w_bits <= 1 && L->weights &&
+                L->in_type != BNN_VT_INT && L->thr_frac == 0) {
+                L->acc_kind = BNN_ACC_DOT;
+                for (int64_t k = 0; L->thresholds && k < (int64_t)L->mh * L->n_thr; k++)
+                    L->thresholds[k] = 2 * L->thresholds[k] - L->mw;
             }
             json_t *tf = json_object_get(o, "threshold_frac"), *tb = json_object_get(o, "threshold_bits");
             if (!L->thresholds) continue;
