@@ -15,12 +15,22 @@
 /* ---- comparing networks ---- */
 
 /* T as the accumulator threshold it stands for: acc >= result */
-static int64_t acc_threshold(const struct bnn_net *net, const struct bnn_layer *L, int64_t T)
+static int64_t acc_threshold(const struct bnn_net *net, const struct bnn_layer *L, int64_t T, int32_t row)
 {
-    int32_t f = L->in_frac, sh = L->thr_frac - f;
+    int32_t f = L->acc_frac, sh = L->thr_frac - f;
     (void)net;
-    if (sh <= 0) return T * ((int64_t)1 << -sh);
-    return -bnn__floordiv(-T, (int64_t)1 << sh);
+    int64_t t = sh <= 0 ? T * ((int64_t)1 << -sh) : -bnn__floordiv(-T, (int64_t)1 << sh);
+    /* an accumulator of one parity (the +-1 dot: MW; +-w over bits: the row's weight sum)
+     * never equals a threshold of the other: the next one up is the same rule */
+    int64_t parity = -1;
+    if (L->in_type == BNN_VT_BITS && L->w_bits <= 1 && L->acc_kind == BNN_ACC_DOT) parity = L->mw & 1;
+    if (L->in_type == BNN_VT_BITS && L->w_bits > 1) {
+        int64_t s = 0;
+        for (int32_t j = 0; j < L->mw; j++) s += bnn_layer_weight(L, (size_t)((int64_t)row * L->mw + j));
+        parity = s & 1;
+    }
+    if (parity >= 0 && (t & 1) != parity) t++;
+    return t;
 }
 
 /* 1 when equal; `exact`: thresholds bit for bit (else the same acc rule) */
@@ -65,8 +75,8 @@ static int nets_equal(const struct bnn_net *a, const struct bnn_net *b, int exac
             return snprintf(why, n, "layer %d '%s': threshold frac/bits %d/%d vs %d/%d", i, x->name, x->thr_frac, x->thr_bits,
                             y->thr_frac, y->thr_bits), 0;
         for (int64_t k = 0; k < (int64_t)x->mh * x->n_thr; k++) {
-            int64_t p = exact ? x->thresholds[k] : acc_threshold(a, x, x->thresholds[k]);
-            int64_t q = exact ? y->thresholds[k] : acc_threshold(b, y, y->thresholds[k]);
+            int64_t p = exact ? x->thresholds[k] : acc_threshold(a, x, x->thresholds[k], (int32_t)(k / x->n_thr));
+            int64_t q = exact ? y->thresholds[k] : acc_threshold(b, y, y->thresholds[k], (int32_t)(k / y->n_thr));
             if (p != q) return snprintf(why, n, "layer %d '%s': threshold %lld: %lld vs %lld", i, x->name, (long long)k, (long long)p, (long long)q), 0;
         }
     }
@@ -425,21 +435,27 @@ static void test_roundtrip_multibit(void **state)
             if (!done) rename(path, test_path("mb-first.onnx")); /* for onnx.checker below */
             done++;
         }
-        if (multi && !has_frac) {
+        if (multi && !has_frac) { /* the HW layers with the folding: the same network, pipeline and scores */
             struct bnn_fold *fold = random_fold(net);
-            ASSERT_ERR(bnn_onnx_export(net, fold, BNN_ONNX_HW, test_path("x.onnx")), "the HW form does not write yet");
+            const struct bnn_layer *L0 = &net->layers[bnn_net_first_matrix(net)];
+            int no_pixel = L0->in_pad && ((L0->in_pad_value && net->layers[0].input.binarize_threshold > 255) ||
+                                          (!L0->in_pad_value && net->layers[0].input.binarize_threshold < 1));
+            if (!no_pixel) {
+                roundtrip(net, fold, BNN_ONNX_HW, what, 0);
+                if (!hw) ASSERT_OK(bnn_onnx_export(net, fold, BNN_ONNX_HW, test_path("mb-hw.onnx"))); /* for onnx.checker */
+                hw++;
+            }
             bnn_fold_free(fold);
-            hw++;
         }
         bnn_net_free(net);
     }
-    printf("  %d random multi-bit networks: streamlined round trips give the same scores; %d refused for weight "
-           "fraction bits, %d for the HW form, each named\n", done, frac, hw);
+    printf("  %d random multi-bit networks: streamlined round trips give the same scores, %d HW-layer round trips the "
+           "same pipeline too; %d refused for weight fraction bits, by name\n", done, hw, frac);
     assert_true(done >= 150);
     if (system("/usr/bin/python3 -c 'import onnx' 2>/dev/null") == 0) {
         char cmd[9000];
-        snprintf(cmd, sizeof cmd, "/usr/bin/python3 -c 'import onnx,sys; onnx.checker.check_model(onnx.load(sys.argv[1]))' %s",
-                 test_path("mb-first.onnx"));
+        snprintf(cmd, sizeof cmd, "/usr/bin/python3 -c 'import onnx,sys\nfor f in sys.argv[1:]: "
+                 "onnx.checker.check_model(onnx.load(f))' %s %s", test_path("mb-first.onnx"), test_path("mb-hw.onnx"));
         assert_int_equal(system(cmd), 0);
     }
     /* BNN-PYNQ's 2-bit sets (the +-1 dot accumulator, ActVal -1): every score equal */
@@ -461,10 +477,28 @@ static void test_roundtrip_multibit(void **state)
         ASSERT_OK(bnn_onnx_import(path, NULL, &back, &bf, NULL));
         outputs_equal(net, back, sets[k].dir);
         bnn_net_free(back);
+        /* and as FINN's HW layers with config.h's folding */
+        roundtrip(net, fold, BNN_ONNX_HW, sets[k].dir, 0);
+        if (sets[k].w == BNN_PYNQ_CNV_W2A2) { /* the model's own folding: L3 is the bottleneck, 115,200 cycles */
+            ASSERT_OK(bnn_onnx_export(net, fold, BNN_ONNX_HW, path));
+            ASSERT_OK(bnn_onnx_import(path, NULL, &back, &bf, NULL));
+            struct bnn_hw_options ho;
+            bnn_hw_options_default(&ho);
+            struct bnn_hw_pipeline *p;
+            ASSERT_OK(bnn_hw_build(back, bf, &ho, "cnvW2A2.onnx", &p));
+            struct bnn_hw_estimate est;
+            bnn_hw_estimate(p, &est);
+            assert_string_equal(p->nodes[est.max_cycles_node].name, "MVAU_hls_3");
+            assert_int_equal(est.max_cycles, 115200);
+            bnn_hw_free(p);
+            bnn_fold_free(bf);
+            bnn_net_free(back);
+        }
         bnn_fold_free(fold);
         bnn_net_free(net);
     }
-    printf("  BNN-PYNQ cnvW1A2, cnvW2A2, lfcW1A2: streamlined round trips give every score\n");
+    printf("  BNN-PYNQ cnvW1A2, cnvW2A2, lfcW1A2: streamlined and HW-layer round trips give every score; the HW "
+           "cnvW2A2 names MVAU_hls_3 at 115,200 cycles\n");
 }
 
 /* onnx.checker with the custom domains declared (Debian python3-onnx) */

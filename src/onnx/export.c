@@ -26,6 +26,7 @@ struct ex {
     int32_t flat;     /* flattened already */
     int32_t nhwc;     /* HW form */
     int32_t uid;
+    const struct bnn_hw_pipeline *pipe; /* HW form */
 };
 
 static const char *tname(struct ex *e, const char *base) { return xb_str(&e->b, "%s_out%d", base, e->uid++); }
@@ -328,9 +329,17 @@ static enum bnn_status streamlined(struct ex *e)
 
 /* ---- the HW form: bnnsim's FINN pipeline, node by node ---- */
 
+/* Bits go to FINN as BINARY {0, 1}, which XNOR MVAUs count; to an MVAU
+ * with integer weights as BIPOLAR {-1, +1}, whose sum of w * x is bnnsim's
+ * accumulator (a BINARY input would make it (acc + sum w) / 2). */
 static const char *bits_type(struct ex *e, const struct bnn_hw_node *n)
 {
-    if (n->out_elem_bits == 1) return "BINARY";
+    if (n->out_elem_bits == 1 && !n->out_signed) { /* bits; a signed 1-bit map is the levels -1, 0: INT1 */
+        const struct bnn_hw_pipeline *p = e->pipe;
+        for (int32_t j = (int32_t)(n - p->nodes) + 1; j < p->n_nodes; j++)
+            if (p->nodes[j].kind == BNN_HW_MVAU) return e->net->layers[p->nodes[j].layer].w_bits > 1 ? "BIPOLAR" : "BINARY";
+        return "BINARY";
+    }
     return xb_str(&e->b, "%sINT%d", n->out_signed ? "" : "U", n->out_elem_bits);
 }
 
@@ -352,14 +361,20 @@ static enum bnn_status hw_mvau(struct ex *e, const struct bnn_hw_node *hn, const
     if (L->kind == BNN_LAYER_FC && !e->flat) flatten(e, xb_str(b, "%s_flatten", hn->name));
     if (L->kind == BNN_LAYER_FC && L->in_pad && hn->layer != bnn_net_first_matrix(net)) {
         int64_t pd[4] = {0, 0, 0, L->in_pad}; /* padding columns on the bits (the first layer's come as pixels) */
-        pad_node(e, xb_str(b, "%s_pad", hn->name), 2, pd, L->in_pad_value);
+        pad_node(e, xb_str(b, "%s_pad", hn->name), 2, pd,
+                 L->w_bits > 1 ? (L->in_pad_value ? 1.0 : -1.0) : L->in_pad_value); /* BIPOLAR or BINARY bits */
     }
+    /* FINN's MVAU: XNOR popcount for bits x bipolar weights, else sum w * x
+     * over BIPOLAR bits or INTn values, with BIPOLAR or INTn weights */
+    const int int_w = L->w_bits > 1, int_in = L->in_type == BNN_VT_INT && !fixed, xnor = !fixed && !int_in && !int_w;
     double *W = malloc((size_t)mh * mw * sizeof *W);
     if (!W) return bnn_error(BNN_ERR_NOMEM, "out of memory");
+    int64_t wmax = 1;
     for (int64_t k = 0; k < mw; k++)
         for (int32_t r = 0; r < mh; r++) {
-            int bit = L->weights[(int64_t)r * mw + k];
-            W[k * mh + r] = fixed ? (bit ? 1 : -1) : bit;
+            int32_t v = bnn_layer_weight(L, (size_t)((int64_t)r * mw + k));
+            W[k * mh + r] = xnor ? (v > 0) : v;
+            wmax = BNN_MAX(wmax, llabs((long long)v));
         }
     int64_t d[2] = {mw, mh};
     const char *Wn = xb_init_real(b, xb_str(b, "%s_W", hn->name), 2, d, W);
@@ -368,33 +383,37 @@ static enum bnn_status hw_mvau(struct ex *e, const struct bnn_hw_node *hn, const
     if (L->act == BNN_ACT_THRESHOLD) {
         double *t = malloc((size_t)mh * L->n_thr * sizeof *t);
         if (!t) return bnn_error(BNN_ERR_NOMEM, "out of memory");
-        /* FINN's MVAU thresholds are integers on the accumulator */
-        const int32_t sh = fixed ? L->thr_frac - net->layers[0].input.frac : 0;
+        /* integers on FINN's accumulator y: acc >= T 2^(acc_frac - thr_frac), and y = acc, or the
+         * agreements (acc + MW) / 2 of a +-1 dot */
         for (int64_t k = 0; k < (int64_t)mh * L->n_thr; k++) {
-            int64_t T = L->thresholds[k];
-            t[k] = (double)(sh > 0 ? -bnn__floordiv(-T, (int64_t)1 << sh) : T * ((int64_t)1 << -sh));
+            long double th = ldexpl((long double)L->thresholds[k], L->acc_frac - L->thr_frac);
+            if (xnor && L->acc_kind == BNN_ACC_DOT) th = (th + mw) / 2; /* FINN counts the agreements */
+            t[k] = (double)ceill(th);
         }
         int64_t dt[2] = {mh, L->n_thr};
         Tn = xb_init_real(b, xb_str(b, "%s_T", hn->name), 2, dt, t);
         free(t);
     }
     Onnx__NodeProto *n = chain(e, "MVAU_hls", D_HLS, hn->name, Wn, Tn);
-    int64_t acc_lo = 0, acc_hi = mw;
+    int64_t xmax = 1;
     if (fixed) {
         int64_t qlo, qhi;
         code_range(&net->layers[0].input, &qlo, &qhi);
-        int64_t m = BNN_MAX(llabs(qlo), llabs(qhi));
-        acc_lo = -m * mw, acc_hi = m * mw;
+        xmax = BNN_MAX(llabs(qlo), llabs(qhi));
+    } else if (int_in) {
+        xmax = BNN_MAX(llabs((long long)L->in_lo), llabs((long long)L->in_hi));
     }
+    int64_t acc_lo = xnor ? 0 : -xmax * wmax * mw, acc_hi = xnor ? mw : xmax * wmax * mw;
     xb_attr_i(b, n, "MW", mw);
     xb_attr_i(b, n, "MH", mh);
     xb_attr_i(b, n, "PE", hn->pe);
     xb_attr_i(b, n, "SIMD", hn->simd);
-    xb_attr_i(b, n, "binaryXnorMode", !fixed);
+    xb_attr_i(b, n, "binaryXnorMode", xnor);
     xb_attr_i(b, n, "noActivation", L->act == BNN_ACT_RAW);
-    xb_attr_i(b, n, "ActVal", 0);
+    xb_attr_i(b, n, "ActVal", L->act_bias);
     xb_attr_s(b, n, "inputDataType", idt);
-    xb_attr_s(b, n, "weightDataType", fixed ? "BIPOLAR" : "BINARY");
+    const char *wdt = int_w ? weight_type(e, L) : xnor ? "BINARY" : "BIPOLAR";
+    xb_attr_s(b, n, "weightDataType", wdt);
     xb_attr_s(b, n, "outputDataType", L->act == BNN_ACT_RAW ? int_type(e, acc_lo, acc_hi) : bits_type(e, hn));
     xb_attr_s(b, n, "accDataType", int_type(e, acc_lo, acc_hi));
     int64_t nv[3] = {1, L->out.h, L->out.w};
@@ -408,7 +427,7 @@ static enum bnn_status hw_mvau(struct ex *e, const struct bnn_hw_node *hn, const
     if (fe && fe->ram_style_thresholds[0]) xb_attr_s(b, n, "ram_style_thresholds", fe->ram_style_thresholds);
     if (fe && fe->res_type[0]) xb_attr_s(b, n, "resType", fe->res_type);
     if (fe && fe->runtime_writeable_weights >= 0) xb_attr_i(b, n, "runtime_writeable_weights", fe->runtime_writeable_weights);
-    xb_annotate(b, Wn, "finn_datatype", fixed ? "BIPOLAR" : "BINARY");
+    xb_annotate(b, Wn, "finn_datatype", wdt);
     if (L->kind == BNN_LAYER_FC) e->c = mh;
     else e->h = L->out.h, e->w = L->out.w, e->c = mh;
     return BNN_OK;
@@ -465,7 +484,8 @@ static enum bnn_status hw_node(struct ex *e, const struct bnn_hw_pipeline *p, in
                 xb_attr_s(b, n, "inputDataType", idt);
             } else {
                 int64_t pd[8] = {0, L->pad, L->pad, 0, 0, L->pad, L->pad, 0};
-                pad_node(e, xb_str(b, "%s_pad", L->name), 4, pd, fixed ? L->pad_value : 1.0);
+                pad_node(e, xb_str(b, "%s_pad", L->name), 4, pd,
+                         fixed || L->in_type == BNN_VT_INT ? L->pad_value : 1.0);
             }
         }
         n = chain(e, hn->swg == BNN_SWG_HLS ? "ConvolutionInputGenerator_hls" : "ConvolutionInputGenerator_rtl",
@@ -495,7 +515,7 @@ static enum bnn_status hw_node(struct ex *e, const struct bnn_hw_pipeline *p, in
             xb_attr_i(b, n, "NumChannels", L->in.c);
             xb_attr_i(b, n, "PE", 1);
             xb_attr_i(b, n, "CeilMode", 0);
-            xb_attr_s(b, n, "dataType", "BINARY");
+            xb_attr_s(b, n, "dataType", idt);
         } else { /* an overlapping pool: the standard op, around NCHW */
             int64_t to_nchw[4] = {0, 3, 1, 2}, to_nhwc[4] = {0, 2, 3, 1}, k[2] = {L->kernel, L->kernel},
                     s[2] = {L->stride, L->stride};
@@ -551,6 +571,7 @@ static enum bnn_status hw_form(struct ex *e, const struct bnn_fold *fold_in)
         bnn_fold_free(own);
         return st;
     }
+    e->pipe = p;
     const struct bnn_layer *in = &net->layers[0], *L0 = &net->layers[bnn_net_first_matrix(net)];
     if (L0->kind == BNN_LAYER_FC) {
         flatten(e, "in_flatten");
@@ -578,11 +599,7 @@ enum bnn_status bnn_onnx_export(const struct bnn_net *net, const struct bnn_fold
     for (int32_t i = 1; i < net->n_layers; i++) { /* what the writer speaks */
         const struct bnn_layer *L = &net->layers[i];
         if (L->kind != BNN_LAYER_CONV && L->kind != BNN_LAYER_FC) continue;
-        const int multi = L->w_bits > 1 || L->acc_kind == BNN_ACC_DOT || L->act_bias ||
-                          (L->in_type == BNN_VT_INT && net->layers[i - 1].kind != BNN_LAYER_INPUT);
         const char *why = L->w_frac ? "weights with fraction bits (FINN's WPF)"
-                          : multi && form == BNN_ONNX_HW ? "multi-bit weights or activations, which the HW form does "
-                                                           "not write yet (the streamlined form does: --form streamlined)"
                                                          : NULL;
         if (why) return bnn_error(BNN_ERR_UNSUPPORTED, "%s: layer '%s' has %s", path, L->name, why);
     }

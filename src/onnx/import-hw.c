@@ -265,7 +265,8 @@ static enum bnn_status maxpool(struct ox_walk *w, const struct ox_node *n)
     attr_pair(n, "ImgDim", 0, &ih, &iw);
     int32_t ch = (int32_t)ox_attr_i(n, "NumChannels", 0);
     if (k != k2) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "a non-square pool");
-    if (w->dom != W_BITS || !(w->d > 0)) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "max-pool of values that are not binary activations");
+    if ((w->dom != W_BITS && w->dom != W_INT) || !(w->d > 0))
+        return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "max-pool of values that are not activations");
     if (!w->spatial || ch != w->c || ih != w->h || iw != w->w || k < 1 || k > w->h || k > w->w)
         return ox_fail(w, n, BNN_ERR_INVALID_NET, "ImgDim=%dx%d, PoolDim=%d, NumChannels=%d on a %dx%dx%d map", ih, iw, k, ch,
                        w->h, w->w, w->c);
@@ -291,11 +292,17 @@ static enum bnn_status fmpadding(struct ox_walk *w, const struct ox_node *n)
     for (int32_t i = 1; i < k; i++)
         if (p[i] != p[0]) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "padding other than the same on all four sides");
     if (!w->spatial || w->map_pad) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "padding here");
-    if (w->dom != W_BITS && w->dom != W_PIXEL) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "padding of accumulators");
+    if (w->dom != W_BITS && w->dom != W_PIXEL && w->dom != W_INT)
+        return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "padding of accumulators");
     /* FINN pads with zero bits: -1 for binary activations, code 0 otherwise */
     w->map_pad = (int32_t)p[0];
-    w->pad_is_zero = 0;
+    w->pad_is_zero = w->dom == W_INT; /* the value 0, a level of the map */
     w->table[256] = w->dom == W_BITS ? (w->d > 0 ? 0 : 1) : 0;
+    if (w->dom == W_PIXEL) { /* bits of a BIPOLAR input quantiser: a zero bit is -1 */
+        int bipolar = 1;
+        for (int32_t q = 0; q < 256 && bipolar; q++) bipolar = w->table[q] == -1 || w->table[q] == 1;
+        if (bipolar) w->table[256] = -1;
+    }
     return BNN_OK;
 }
 
