@@ -28,19 +28,12 @@ static char *read_text(const char *path)
 /* Runs `bin ARGS`, returns the exit status; output (stdout+stderr) in out. */
 static int run(char *out, size_t cap, const char *fmt, ...)
 {
-    char args[8192], cmd[9000];
+    char args[8192];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "%s %s 2>&1 </dev/null", bin, args);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t n = fread(out, 1, cap - 1, p);
-    out[n] = 0;
-    int st = pclose(p);
-    if (WIFSIGNALED(st)) fail_msg("'%s' crashed with signal %d: %s", args, WTERMSIG(st), out);
-    return WEXITSTATUS(st);
+    return test_sh(out, cap, "%s %s", bin, args);
 }
 
 /* Writes base_json with `from` replaced by `to` (first occurrence) to NAME. */

@@ -9,31 +9,12 @@
 
 static char build_dir[2048], make_args[4400];
 
-/* Runs a shell command; its output (stdout + stderr) in out; the exit status. */
-static int sh(char *out, size_t cap, const char *fmt, ...)
-{
-    char cmd[16384];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    char full[17000];
-    snprintf(full, sizeof full, "(%s) 2>&1 </dev/null", cmd);
-    FILE *p = popen(full, "r");
-    assert_non_null(p);
-    size_t n = fread(out, 1, cap - 1, p);
-    out[n] = 0;
-    int st = pclose(p);
-    if (WIFSIGNALED(st)) fail_msg("'%s' died of signal %d: %s", cmd, WTERMSIG(st), out);
-    return WEXITSTATUS(st);
-}
-
 /* make in the source tree with the test build's own settings; a nested make
  * must not inherit the outer one's jobserver */
 static void make(const char *target, const char *vars)
 {
     static char out[1 << 16];
-    int rc = sh(out, sizeof out, "env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s %s %s %s", make_args, vars, target);
+    int rc = test_sh(out, sizeof out, "env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s %s %s %s", make_args, vars, target);
     if (rc) fail_msg("make %s %s: exit %d:\n%s", target, vars, rc, out);
 }
 
@@ -87,39 +68,39 @@ static void test_install_prefix(void **state)
     check_installed(prefix);
 
     /* the shared library carries its soname */
-    assert_int_equal(sh(out, sizeof out, "readelf -d %s/lib/libbnnsim.so", prefix), 0);
+    assert_int_equal(test_sh(out, sizeof out, "readelf -d %s/lib/libbnnsim.so", prefix), 0);
     if (!strstr(out, "Library soname: [libbnnsim.so.0]")) fail_msg("soname missing: %s", out);
 
     /* a program built against the installed library with pkg-config, run from / */
     test_write(test_path("prog.c"), prog, sizeof prog - 1);
     const char *san = getenv("BNNSIM_SAN");
-    int rc = sh(out, sizeof out,
+    int rc = test_sh(out, sizeof out,
                 "export PKG_CONFIG_PATH=%s/lib/pkgconfig; cc -std=c11 %s %s -o %s $(pkg-config --cflags bnnsim) "
                 "$(pkg-config --libs bnnsim) -Wl,-rpath,%s/lib",
                 prefix, san && *san ? "-fsanitize=address,undefined" : "", test_path("prog.c"), test_path("prog"), prefix);
     if (rc) fail_msg("building against the installed library failed:\n%s", out);
-    rc = sh(out, sizeof out, "cd / && env -u BNNSIM_DATA %s", test_path("prog"));
+    rc = test_sh(out, sizeof out, "cd / && env -u BNNSIM_DATA %s", test_path("prog"));
     if (rc || !strstr(out, "device ZC706 LUT 218600; net ")) fail_msg("installed program (exit %d): %s", rc, out);
-    assert_int_equal(sh(out, sizeof out, "ldd %s", test_path("prog")), 0);
+    assert_int_equal(test_sh(out, sizeof out, "ldd %s", test_path("prog")), 0);
     if (!strstr(out, prefix)) fail_msg("the program is not linked to the installed shared library: %s", out);
 
     /* the installed CLI, by bundled names, from / */
-    rc = sh(out, sizeof out, "cd / && env -u BNNSIM_DATA %s/bin/bnnsim resources --net cnv --fold cnv-fix --device pynq-z1",
+    rc = test_sh(out, sizeof out, "cd / && env -u BNNSIM_DATA %s/bin/bnnsim resources --net cnv --fold cnv-fix --device pynq-z1",
             prefix);
     if (rc || !strstr(out, "PYNQ-Z1")) fail_msg("installed bnnsim by names (exit %d): %s", rc, out);
-    rc = sh(out, sizeof out, "cd / && %s/bin/bnnsim run --net tfc --input data/samples/digits.idx3-ubyte --limit 3 -q",
+    rc = test_sh(out, sizeof out, "cd / && %s/bin/bnnsim run --net tfc --input data/samples/digits.idx3-ubyte --limit 3 -q",
             prefix);
     if (rc) fail_msg("installed bnnsim with data/ paths from / (exit %d): %s", rc, out);
-    assert_int_equal(sh(out, sizeof out, "man -l %s/share/man/man1/bnnsim.1 | grep -c 'BNNSIM PERF'", prefix), 0);
+    assert_int_equal(test_sh(out, sizeof out, "man -l %s/share/man/man1/bnnsim.1 | grep -c 'BNNSIM PERF'", prefix), 0);
 
     /* a moved prefix still finds its data */
     snprintf(moved, sizeof moved, "%s/moved", test_tmpdir());
     assert_int_equal(rename(prefix, moved), 0);
-    rc = sh(out, sizeof out, "cd / && env -u BNNSIM_DATA %s/bin/bnnsim dse --net tfc --device zc706 --target-fps 1000",
+    rc = test_sh(out, sizeof out, "cd / && env -u BNNSIM_DATA %s/bin/bnnsim dse --net tfc --device zc706 --target-fps 1000",
             moved);
     if (rc || !strstr(out, "target reached")) fail_msg("moved prefix (exit %d): %s", rc, out);
     /* and a wrong BNNSIM_DATA is named */
-    rc = sh(out, sizeof out, "cd / && BNNSIM_DATA=/nonexistent %s/bin/bnnsim resources --net %s/share/bnnsim/tfc.json "
+    rc = test_sh(out, sizeof out, "cd / && BNNSIM_DATA=/nonexistent %s/bin/bnnsim resources --net %s/share/bnnsim/tfc.json "
             "--fold %s/share/bnnsim/tfc-pynq.fold.json --device zc706", moved, moved, moved);
     if (rc != 1 || !strstr(out, "/nonexistent/devices/zc706.json")) fail_msg("BNNSIM_DATA ignored (exit %d): %s", rc, out);
 
@@ -139,7 +120,7 @@ static void test_install_destdir(void **state)
     snprintf(root, sizeof root, "%s/opt/bnnsim", dest);
     check_installed(root);
     /* the .pc file names the final prefix, not the staging tree */
-    assert_int_equal(sh(out, sizeof out, "grep '^prefix=' %s/lib/pkgconfig/bnnsim.pc", root), 0);
+    assert_int_equal(test_sh(out, sizeof out, "grep '^prefix=' %s/lib/pkgconfig/bnnsim.pc", root), 0);
     assert_string_equal(out, "prefix=/opt/bnnsim\n");
     make("uninstall", vars);
     files_left = 0;

@@ -1106,7 +1106,18 @@ static char *capture(const char *cmd)
     return buf;
 }
 
-/* bnnsim run --json on both engines: every image's scores equal `key`[i] of expected.json. */
+/* DIR/expected.json, as tests/onnx/w2a2_qonnx.py writes it */
+static json_t *expected_json(const char *dir)
+{
+    char ep[4300];
+    snprintf(ep, sizeof ep, "%s/expected.json", dir);
+    json_error_t je;
+    json_t *exp = json_load_file(ep, 0, &je);
+    if (!exp) fail_msg("%s: %s", ep, je.text);
+    return exp;
+}
+
+/* bnnsim run --json on one engine: every image's scores equal `key`[i] of expected.json. */
 static int scores_match(const char *bin, const char *dir, const char *key, const char *engine, json_t *exp)
 {
     char cmd[9000];
@@ -1161,11 +1172,7 @@ static void test_multibit_qonnx(void **state)
             continue;
         }
         assert_int_equal(rc, 0);
-        char ep[4300];
-        snprintf(ep, sizeof ep, "%s/expected.json", dir);
-        json_error_t je;
-        json_t *exp = json_load_file(ep, 0, &je);
-        assert_non_null(exp);
+        json_t *exp = expected_json(dir);
         assert_true(scores_match(bin, dir, "scores", "ref", exp));
         assert_true(scores_match(bin, dir, "scores", "float", exp));
         /* every activation's codes, image 0 (HWC) */
@@ -1199,11 +1206,7 @@ static void test_multibit_qonnx(void **state)
     for (int seed = 1; seed <= 3; seed++) {
         snprintf(cmd, sizeof cmd, "/usr/bin/python3 tests/onnx/w2a2_qonnx.py --hw %s %d", dir, seed);
         assert_int_equal(system(cmd), 0);
-        char ep[4300];
-        snprintf(ep, sizeof ep, "%s/expected.json", dir);
-        json_error_t je;
-        json_t *exp = json_load_file(ep, 0, &je);
-        assert_non_null(exp);
+        json_t *exp = expected_json(dir);
         assert_true(scores_match(bin, dir, "scores", "ref", exp));
         assert_true(scores_match(bin, dir, "scores", "float", exp));
         json_decref(exp);
@@ -1220,11 +1223,7 @@ static void test_multibit_qonnx(void **state)
             snprintf(cmd, sizeof cmd, "/usr/bin/python3 tests/onnx/w2a2_qonnx.py --ties %s %s %d %d %d %d", dir, modes[m],
                      k == 8 || (k & 1), k < 8 && ((k >> 1) & 1), k < 8 && (k >> 2), k == 8);
             assert_int_equal(system(cmd), 0);
-            char ep[4300];
-            snprintf(ep, sizeof ep, "%s/expected.json", dir);
-            json_error_t je;
-            json_t *exp = json_load_file(ep, 0, &je);
-            assert_non_null(exp);
+            json_t *exp = expected_json(dir);
             if (!scores_match(bin, dir, "codes", "ref", exp))
                 fail_msg("Quant %s, case %d (signed %d, narrow %d, zero point %d; integer weights: %d): codes differ "
                          "from qonnx's", modes[m], k, k == 8 || (k & 1), k < 8 && ((k >> 1) & 1), k < 8 && (k >> 2), k == 8);

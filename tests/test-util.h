@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -55,6 +56,27 @@ static inline void test_write(const char *path, const void *data, size_t len)
 }
 
 static inline int test_exists(const char *path) { return access(path, F_OK) == 0; }
+
+/* Runs a shell command with no input; its stdout and stderr in out; the
+ * exit status (a death by signal fails the test). */
+static inline int test_sh(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static inline int test_sh(char *out, size_t cap, const char *fmt, ...)
+{
+    char cmd[20000];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    char full[20100];
+    snprintf(full, sizeof full, "(%s) 2>&1 </dev/null", cmd);
+    FILE *p = popen(full, "r");
+    assert_non_null(p);
+    size_t n = fread(out, 1, cap - 1, p);
+    out[n] = 0;
+    int st = pclose(p);
+    if (WIFSIGNALED(st)) fail_msg("'%s' died of signal %d: %s", cmd, WTERMSIG(st), out);
+    return WEXITSTATUS(st);
+}
 
 /* The tensors of the network at net_json, with tensor `name` replaced by *bad, written to npz_path. */
 static inline int test_npz_replacing(const char *net_json, const char *npz_path, const char *name,
