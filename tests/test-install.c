@@ -91,7 +91,9 @@ static void test_install_prefix(void **state)
     rc = test_sh(out, sizeof out, "cd / && %s/bin/bnnsim run --net tfc --input data/samples/digits.idx3-ubyte --limit 3 -q",
             prefix);
     if (rc) fail_msg("installed bnnsim with data/ paths from / (exit %d): %s", rc, out);
-    assert_int_equal(test_sh(out, sizeof out, "man -l %s/share/man/man1/bnnsim.1 | grep -c 'BNNSIM PERF'", prefix), 0);
+    /* the man page holds every command's --help (read as troff: man itself need not be installed) */
+    assert_int_equal(test_sh(out, sizeof out, "grep -c '^.SH \"BNNSIM [A-Z]*\"' %s/share/man/man1/bnnsim.1", prefix), 0);
+    if (atoi(out) != 10) fail_msg("the man page has %s command sections, expected 10", out);
 
     /* a moved prefix still finds its data */
     snprintf(moved, sizeof moved, "%s/moved", test_tmpdir());
