@@ -277,10 +277,11 @@ static enum bnn_status int_weights(struct ox_walk *w, const struct ox_node *n, c
         found |= m == 0;
         for (int32_t k = 1; k <= 128 && !found; k++)
             if (whole_codes(w, wt, kind, mh, mw, c, kernel, in_c, m / k)) step[c] = m / k, found = 1;
-        if (!found) free(qs);
-        if (!found)
+        if (!found) {
+            free(qs);
             return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "the weights of output %d are neither +-s nor integer codes of at "
                                                       "most 8 bits times one scale", c);
+        }
         for (int32_t j = 0; j < mw; j++)
             L->weights[(int64_t)c * mw + j] =
                 (uint8_t)(int8_t)lround(weight_at(w, wt, kind, mh, mw, c, j, kernel, in_c) / step[c]);
@@ -308,7 +309,6 @@ static enum bnn_status weight_type(struct ox_walk *w, const struct ox_node *n, s
         while (bits < 8 && hi > (1 << bits) - 1) bits++;
     if (lo < 0 && (lo < -128 || hi > 127))
         return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "weight codes %d..%d need more than 8 bits", lo, hi);
-    if (!L->w_signed && lo < 0) return ox_fail(w, n, BNN_ERR_UNSUPPORTED, "negated unsigned weight codes");
     L->w_bits = bits;
     L->w_signed = lo < 0;
     return BNN_OK;
