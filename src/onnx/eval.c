@@ -301,6 +301,9 @@ enum bnn_status ox_eval_node(struct ox_graph *g, const struct ox_node *n, const 
         int sgn = (int)ox_attr_i(n, "signed", 1), narrow = (int)ox_attr_i(n, "narrow", 0);
         for (int32_t k = 1; k < 4; k++)
             if (!ox_broadcastable(in[k], a->ndim, a->dims)) UNSUP("Quant parameter %d does not broadcast", k);
+        for (int64_t i = 0; i < in[3]->n; i++) /* a width the code range can be computed for */
+            if (!(in[3]->v[i] >= 1 && in[3]->v[i] <= 32 && in[3]->v[i] == floor(in[3]->v[i])))
+                UNSUP("Quant bit width %g (1..32)", in[3]->v[i]);
         enum bnn_status st = ox_val_alloc(out, a->dtype, a->ndim, a->dims);
         if (st) return st;
         for (int64_t i = 0; i < a->n; i++)

@@ -432,9 +432,11 @@ enum bnn_status ox_const(struct ox_graph *g, int32_t t, const struct ox_val **ou
     enum bnn_status st = ox_eval_node(g, n, in, n->n_in, &x->val);
     if (st) {
         x->state = 0;
-        if (st == BNN_ERR_UNSUPPORTED)
-            return bnn_error(st, "%s: node '%s': op '%s' on constants is not supported (%s)", g->path, n->name, n->op,
-                             bnn_last_error());
+        if (st == BNN_ERR_UNSUPPORTED) {
+            char why[512]; /* a copy: the message is rewritten in the buffer it lives in */
+            snprintf(why, sizeof why, "%s", bnn_last_error());
+            return bnn_error(st, "%s: node '%s': op '%s' on constants is not supported (%s)", g->path, n->name, n->op, why);
+        }
         return st;
     }
     x->state = 2;
