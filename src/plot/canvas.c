@@ -152,9 +152,31 @@ void bnn__si(double v, char *buf, size_t n)
     else snprintf(buf, n, "%.3g%s", v, sfx[k]);
 }
 
-/* calls f for every tick: major at each decade (log) or at 1/2/5 steps (linear) */
-static void ticks(const struct bnn_axis *a, void (*f)(cairo_t *, const struct bnn_axis *, double, int, double, double),
-                  cairo_t *cr, double p, double q)
+/* One tick of an axis at `at` (pixel y of a horizontal axis, x of a vertical
+ * one): a grid line across to `far`, a mark outside, a number on majors. */
+static void tick(cairo_t *cr, const struct bnn_axis *a, double v, int major, double at, double far, int vertical)
+{
+    cairo_new_path(cr);
+    double p = bnn__axis_map(a, v), len = major ? 5 : 3;
+    bnn__rgb(cr, major ? 0xdddddd : 0xf0f0f0);
+    cairo_set_line_width(cr, 0.6);
+    if (vertical) cairo_move_to(cr, at, p), cairo_line_to(cr, far, p);
+    else cairo_move_to(cr, p, far), cairo_line_to(cr, p, at);
+    cairo_stroke(cr);
+    bnn__rgb(cr, 0x333333);
+    if (vertical) cairo_move_to(cr, at - len, p), cairo_line_to(cr, at, p);
+    else cairo_move_to(cr, p, at), cairo_line_to(cr, p, at + len);
+    cairo_stroke(cr);
+    if (major) {
+        char s[32];
+        bnn__si(v, s, sizeof s);
+        if (vertical) bnn__text(cr, at - 8, p + 3.5, s, 10, BNN_ALIGN_RIGHT, 0);
+        else bnn__text(cr, p, at + 16, s, 10, BNN_ALIGN_CENTER, 0);
+    }
+}
+
+/* every tick: major at each decade (log) or at 1/2/5 steps (linear) */
+static void ticks(const struct bnn_axis *a, cairo_t *cr, double p, double q, int vertical)
 {
     if (a->log) {
         /* numbers at decades, and at 2 and 5 too when the axis spans few decades */
@@ -163,7 +185,7 @@ static void ticks(const struct bnn_axis *a, void (*f)(cairo_t *, const struct bn
             for (int m = 1; m <= 9; m++) {
                 double v = d * m;
                 if (v < a->lo * 0.9999 || v > a->hi * 1.0001) continue;
-                f(cr, a, v, m == 1 || (few && (m == 2 || m == 5)), p, q);
+                tick(cr, a, v, m == 1 || (few && (m == 2 || m == 5)), p, q, vertical);
             }
         return;
     }
@@ -171,52 +193,12 @@ static void ticks(const struct bnn_axis *a, void (*f)(cairo_t *, const struct bn
     if (raw / mag > 5) step = 10 * mag;
     else if (raw / mag > 2) step = 5 * mag;
     else if (raw / mag > 1) step = 2 * mag;
-    for (double v = a->lo; v <= a->hi * 1.0001; v += step) f(cr, a, v, 1, p, q);
-}
-
-static void tick_x(cairo_t *cr, const struct bnn_axis *a, double v, int major, double y, double y_top)
-{
-    cairo_new_path(cr);
-    double x = bnn__axis_map(a, v);
-    bnn__rgb(cr, major ? 0xdddddd : 0xf0f0f0);
-    cairo_set_line_width(cr, 0.6);
-    cairo_move_to(cr, x, y_top);
-    cairo_line_to(cr, x, y);
-    cairo_stroke(cr);
-    bnn__rgb(cr, 0x333333);
-    cairo_move_to(cr, x, y);
-    cairo_line_to(cr, x, y + (major ? 5 : 3));
-    cairo_stroke(cr);
-    if (major) {
-        char s[32];
-        bnn__si(v, s, sizeof s);
-        bnn__text(cr, x, y + 16, s, 10, BNN_ALIGN_CENTER, 0);
-    }
-}
-
-static void tick_y(cairo_t *cr, const struct bnn_axis *a, double v, int major, double x, double x_right)
-{
-    cairo_new_path(cr);
-    double y = bnn__axis_map(a, v);
-    bnn__rgb(cr, major ? 0xdddddd : 0xf0f0f0);
-    cairo_set_line_width(cr, 0.6);
-    cairo_move_to(cr, x, y);
-    cairo_line_to(cr, x_right, y);
-    cairo_stroke(cr);
-    bnn__rgb(cr, 0x333333);
-    cairo_move_to(cr, x - (major ? 5 : 3), y);
-    cairo_line_to(cr, x, y);
-    cairo_stroke(cr);
-    if (major) {
-        char s[32];
-        bnn__si(v, s, sizeof s);
-        bnn__text(cr, x - 8, y + 3.5, s, 10, BNN_ALIGN_RIGHT, 0);
-    }
+    for (double v = a->lo; v <= a->hi * 1.0001; v += step) tick(cr, a, v, 1, p, q, vertical);
 }
 
 void bnn__axis_draw_x(cairo_t *cr, const struct bnn_axis *a, double y, double y_top, const char *label)
 {
-    ticks(a, tick_x, cr, y, y_top);
+    ticks(a, cr, y, y_top, 0);
     bnn__rgb(cr, 0x333333);
     cairo_set_line_width(cr, 1);
     cairo_move_to(cr, a->p0, y);
@@ -227,7 +209,7 @@ void bnn__axis_draw_x(cairo_t *cr, const struct bnn_axis *a, double y, double y_
 
 void bnn__axis_draw_y(cairo_t *cr, const struct bnn_axis *a, double x, double x_right, const char *label)
 {
-    ticks(a, tick_y, cr, x, x_right);
+    ticks(a, cr, x, x_right, 1);
     bnn__rgb(cr, 0x333333);
     cairo_set_line_width(cr, 1);
     cairo_move_to(cr, x, a->p0);
